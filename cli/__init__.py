@@ -1,0 +1,1 @@
+"""The `lineage` command line: a thin click layer over the `lineage` library."""

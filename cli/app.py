@@ -1,0 +1,89 @@
+"""The `lineage` command group: the database option, and errors turned into exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+from rich.console import Console
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from lineage.db import URL_ENV_VAR, connect, session_scope
+from lineage.errors import LineageError
+
+EXIT_USER_ERROR = 1
+EXIT_PARTIAL = 2
+
+
+class LineageGroup(click.Group):
+    """A group whose user errors, its own or the library's, exit 1 with a one-line message."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as exc:
+            exc.exit_code = EXIT_USER_ERROR
+            raise
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            exc.exit_code = EXIT_USER_ERROR
+            raise
+        except LineageError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+class AppState:
+    """What every command shares: the database URL and, once opened, its engine."""
+
+    def __init__(self, url: str | None) -> None:
+        self.url = url
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = connect(self.url)
+        return self._engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with session_scope(self.engine) as session:
+            yield session
+
+
+pass_state = click.make_pass_decorator(AppState)
+
+
+@click.group(cls=LineageGroup)
+@click.option(
+    "--db",
+    "url",
+    envvar=URL_ENV_VAR,
+    metavar="URL",
+    help=f"SQLAlchemy URL of the lineage database (default: ${URL_ENV_VAR}, else sqlite:///lineage.db).",
+)
+@click.version_option(package_name="lineage")
+@click.pass_context
+def cli(ctx: click.Context, url: str | None) -> None:
+    """Track what trained a model, and which models saw a work."""
+    ctx.obj = AppState(url)
+
+
+def json_option(function: Any) -> Any:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(function)
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str))
+
+
+def console() -> Console:
+    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)

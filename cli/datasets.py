@@ -1,0 +1,81 @@
+"""`lineage datasets`, `lineage dataset show` and `lineage derive`."""
+
+from __future__ import annotations
+
+import click
+from rich.table import Table
+
+from cli.app import AppState, console, json_option, pass_state, print_json
+from lineage.datasets import describe_dataset, list_datasets
+from lineage.registry import DATASET_OPERATIONS, derive_dataset
+
+
+@click.command("datasets")
+@json_option
+@pass_state
+def datasets(state: AppState, as_json: bool) -> None:
+    """List datasets with their versions."""
+    with state.session() as session:
+        listings = list_datasets(session)
+    if as_json:
+        print_json([listing.as_dict() for listing in listings])
+        return
+    table = Table("dataset", "versions", "records (latest)", "MB (latest)", "declared licence")
+    for entry in listings:
+        table.add_row(
+            entry.name,
+            ", ".join(entry.versions),
+            str(entry.latest_records),
+            f"{entry.latest_bytes / 1e6:.2f}",
+            entry.declared_license or "-",
+        )
+    console().print(table)
+
+
+@click.group("dataset")
+def dataset_group() -> None:
+    """Inspect one dataset."""
+
+
+@dataset_group.command("show")
+@click.argument("ref", metavar="NAME[@VERSION]")
+@json_option
+@pass_state
+def show(state: AppState, ref: str, as_json: bool) -> None:
+    """Versions, licences, sources, models and ingest history of a dataset version."""
+    with state.session() as session:
+        details = describe_dataset(session, ref)
+    if as_json:
+        print_json(details)
+        return
+    out = console()
+    out.print(f"[bold]{details['dataset']}@{details['version']}[/bold] {details['description'] or ''}")
+    out.print(f"  records {details['records']}, {details['size_bytes'] / 1e6:.2f} MB")
+    out.print(f"  manifest {details['manifest_hash']}")
+    out.print(f"  declared licence: {details['declared_license'] or 'none'}")
+    for parent in details["derived_from"]:
+        out.print(f"  derived from {parent['dataset']} ({parent['path']})")
+    out.print(f"  trained models: {', '.join(details['models']) or 'none'}")
+    licences = Table("licence", "category", "records", "flags", title="licences")
+    for entry in details["licenses"]:
+        licences.add_row(entry["spdx"], entry["category"], str(entry["records"]), ", ".join(entry["flags"]))
+    out.print(licences)
+    runs = Table("run", "status", "files", "failed", "records", "new", title="ingest runs")
+    for run in details["ingest_runs"]:
+        runs.add_row(*(str(run[key]) for key in ("run", "status", "files_seen", "files_failed", "records_seen", "records_added")))
+    out.print(runs)
+    for run in details["ingest_runs"]:
+        for error in run["errors"]:
+            out.print(f"  run {run['run']}: {error['locator']}: {error['reason']}")
+
+
+@click.command()
+@click.argument("new_ref", metavar="NEW[@VERSION]")
+@click.option("--from", "parents", multiple=True, required=True, metavar="NAME[@VERSION]")
+@click.option("--op", "operation", required=True, type=click.Choice(DATASET_OPERATIONS))
+@pass_state
+def derive(state: AppState, new_ref: str, parents: tuple[str, ...], operation: str) -> None:
+    """Record that dataset NEW was made from other datasets (filter, dedup, mix...)."""
+    with state.session() as session:
+        derived = derive_dataset(session, new_ref, parents, operation)
+        click.echo(f"{derived.ref} derived from {', '.join(parents)} ({operation})")

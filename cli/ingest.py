@@ -1,0 +1,91 @@
+"""`lineage ingest`: crawl, fingerprint and record corpora."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from cli.app import EXIT_PARTIAL, AppState, console, json_option, pass_state, print_json
+from lineage.ingest import IngestOptions, IngestSummary, ingest_paths
+
+
+class ProgressBar:
+    """Draws ingest progress on the terminal by bytes of the files done."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task = progress.add_task("ingest", total=None)
+
+    def start(self, files: int, total_bytes: int) -> None:
+        self.progress.update(self.task, total=total_bytes, description=f"ingest {files} files")
+
+    def advance(self, file_bytes: int) -> None:
+        self.progress.advance(self.task, file_bytes)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--dataset", required=True, help="Name of the dataset to record the content in.")
+@click.option("--version", "version", help="Dataset version (default: the latest, or 1).")
+@click.option("--license", "license_", metavar="SPDX", help="Licence of records that declare none.")
+@click.option("--source", metavar="URI", help="Where the content came from (default: its path).")
+@click.option("--text-field", metavar="FIELD", help="Field holding the text in JSONL/CSV/Parquet.")
+@json_option
+@pass_state
+def ingest(
+    state: AppState,
+    paths: tuple[Path, ...],
+    dataset: str,
+    version: str | None,
+    license_: str | None,
+    source: str | None,
+    text_field: str | None,
+    as_json: bool,
+) -> None:
+    """Crawl PATHS into a dataset version; files that fail are recorded and the run goes on."""
+    options = IngestOptions(
+        dataset=dataset, version=version, license=license_, source=source, text_field=text_field
+    )
+    if sys.stderr.isatty() and not as_json:
+        columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
+        with Progress(*columns, transient=True) as progress:
+            summary = ingest_paths(state.engine, paths, options, ProgressBar(progress))
+    else:
+        summary = ingest_paths(state.engine, paths, options)
+    if as_json:
+        print_json(summary.as_dict())
+    else:
+        _print_summary(summary)
+    if summary.exit_code:
+        sys.exit(EXIT_PARTIAL)
+
+
+def _print_summary(summary: IngestSummary) -> None:
+    out = console()
+    out.print(
+        f"[bold]{summary.dataset}@{summary.version}[/bold]: {summary.status} "
+        f"in {summary.elapsed_seconds:.1f}s (run {summary.run_id})"
+    )
+    out.print(
+        f"  files {summary.files_seen} ({summary.files_failed} failed), "
+        f"records {summary.records_seen} read, {summary.records_added} new content, "
+        f"{summary.occurrences_added} added / {summary.occurrences_updated} changed in the version, "
+        f"{summary.bytes_read / 1e6:.2f} MB"
+    )
+    out.print(f"  manifest {summary.manifest_hash}")
+    if summary.licenses:
+        licences = ", ".join(f"{spdx} {count}" for spdx, count in sorted(summary.licenses.items()))
+        out.print(f"  licences: {licences}")
+    if summary.skipped:
+        out.print(f"  skipped {len(summary.skipped)} file(s), e.g. {summary.skipped[0].path}: {summary.skipped[0].reason}")
+    if summary.problems:
+        table = Table("locator", "problem", title=f"{summary.problem_count} problem(s) recorded")
+        for problem in summary.problems:
+            table.add_row(problem.locator, problem.reason)
+        out.print(table)
+        if summary.problem_count > len(summary.problems):
+            out.print(f"  ... see `lineage dataset show {summary.dataset}@{summary.version}` for all")

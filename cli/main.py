@@ -1,0 +1,47 @@
+"""Entry point of the `lineage` command: the group with every command registered on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cli.app import AppState, cli, pass_state
+from cli.datasets import dataset_group, datasets, derive
+from cli.ingest import ingest
+from cli.models import model_group
+from cli.queries import lookup, trained
+from cli.sql import sql
+from lineage.db import current_revision, database_url
+from lineage.export import EXPORT_FORMATS, export_model
+
+
+@cli.command()
+@pass_state
+def init(state: AppState) -> None:
+    """Create the lineage database, or upgrade it to the latest schema."""
+    click.echo(f"{database_url(state.url)} at schema revision {current_revision(state.engine)}")
+
+
+@cli.command()
+@click.argument("model")
+@click.option("--format", "fmt", type=click.Choice(sorted(EXPORT_FORMATS)), default="markdown", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@pass_state
+def export(state: AppState, model: str, fmt: str, output: Path | None) -> None:
+    """Write a disclosure document for MODEL: the EU AI Act public summary of training content."""
+    with state.session() as session:
+        document = export_model(session, model, fmt)
+    if output is None:
+        click.echo(document, nl=False)
+        return
+    output.write_text(document, encoding="utf-8")
+    click.echo(f"wrote {output} ({fmt}, {len(document.encode())} bytes)", err=True)
+
+
+for command in (ingest, datasets, dataset_group, derive, model_group, trained, lookup, sql):
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="lineage")

@@ -1,0 +1,90 @@
+"""`lineage trained` and `lineage lookup`: the two questions the tool answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from cli.app import AppState, console, json_option, pass_state, print_json
+from lineage.errors import InputError
+from lineage.graph import describe_path
+from lineage.lookup import Match, lookup_path, lookup_text
+from lineage.training_data import TrainingDataReport, trained_on
+
+
+@click.command()
+@click.argument("model")
+@json_option
+@pass_state
+def trained(state: AppState, model: str, as_json: bool) -> None:
+    """What data trained MODEL, through its base models and derived datasets."""
+    with state.session() as session:
+        report = trained_on(session, model)
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        _print_report(report)
+
+
+def _print_report(report: TrainingDataReport) -> None:
+    out = console()
+    out.print(f"[bold]{report.model}[/bold] was trained on {len(report.datasets)} dataset version(s), {report.distinct_records} distinct records")
+    for entry in report.models[1:]:
+        out.print(f"  lineage: {entry.name} ({describe_path(entry.path)})")
+    for name in report.models_without_data:
+        out.print(f"  [yellow]warning[/yellow]: no training data is recorded for model {name}")
+    table = Table("dataset", "included", "records", "licences", "sources", "flags")
+    for use in report.datasets:
+        table.add_row(
+            use.ref,
+            "\n".join(describe_path(path) for path in use.paths),
+            str(use.records),
+            "\n".join(f"{entry.spdx} ({entry.records})" for entry in use.licenses),
+            "\n".join(f"{entry.domain or entry.uri} ({entry.records})" for entry in use.sources[:3])
+            + (f"\n+{len(use.sources) - 3} more" if len(use.sources) > 3 else ""),
+            ", ".join(use.flags),
+        )
+    out.print(table)
+    totals = ", ".join(f"{entry.spdx} {entry.records}" for entry in report.licenses)
+    out.print(f"licences over all data: {totals}")
+    out.print(f"flags: {', '.join(report.flags) or 'none'}")
+
+
+@click.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--text", help="Look up this text instead of files.")
+@json_option
+@pass_state
+def lookup(state: AppState, files: tuple[Path, ...], text: str | None, as_json: bool) -> None:
+    """Which datasets and models contain FILES (texts or images) or a near duplicate of them."""
+    if bool(files) == bool(text):
+        raise InputError("give FILE... or --text TEXT")
+    with state.session() as session:
+        if text is not None:
+            results = {"--text": lookup_text(session, text)}
+        else:
+            results = {str(path): lookup_path(session, path) for path in files}
+    if as_json:
+        print_json([{"input": name, "matches": [m.as_dict() for m in matches]} for name, matches in results.items()])
+        return
+    for name, matches in results.items():
+        _print_matches(name, matches)
+
+
+def _print_matches(name: str, matches: list[Match]) -> None:
+    out = console()
+    if not matches:
+        out.print(f"{name}: no match")
+        return
+    out.print(f"{name}: {len(matches)} match(es)")
+    table = Table("similarity", "record", "found in", "models")
+    for match in matches:
+        table.add_row(
+            "exact" if match.exact else f"{match.similarity:.2f}",
+            match.sha256[:12],
+            "\n".join(f"{loc.dataset}@{loc.version}: {loc.locator} [{loc.license}]" for loc in match.locations),
+            "\n".join(f"{model} ({'; '.join(paths)})" for model, paths in match.models.items()) or "none",
+        )
+    out.print(table)

@@ -1,0 +1,146 @@
+"""Walking corpus folders: which files hold content, and which describe it (cards, licences)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+
+from lineage.crawl.cards import Card, parse_card
+from lineage.errors import InputError
+
+TEXT_SUFFIXES = frozenset({".txt", ".md"})
+TABLE_SUFFIXES = frozenset({".jsonl", ".json", ".csv", ".parquet"})
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif"})
+# Files that say something about the corpus rather than being part of it.
+LICENSE_FILE_STEMS = frozenset({"license", "licence", "copying", "notice", "unlicense"})
+CARD_FILE_NAMES = frozenset({"readme.md"})
+
+
+class FileKind(StrEnum):
+    TEXT = "text"
+    TABLE = "table"
+    IMAGE = "image"
+
+
+@dataclass(frozen=True)
+class CorpusFile:
+    """A content file, with a locator that is stable wherever the corpus is ingested from."""
+
+    path: Path
+    locator: str
+    kind: FileKind
+    root: CorpusRoot
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    path: Path
+    reason: str
+
+
+@dataclass(frozen=True)
+class CorpusRoot:
+    """One PATH given to `ingest`: a folder or a single file."""
+
+    path: Path
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def folder(self) -> Path:
+        return self.path if self.path.is_dir() else self.path.parent
+
+    @cached_property
+    def card(self) -> Card | None:
+        """The dataset card (README.md with front matter) at the top of the root folder."""
+        candidate = self.folder / "README.md"
+        if not self.path.is_dir() or not candidate.is_file():
+            return None
+        return parse_card(candidate.read_text(encoding="utf-8", errors="replace"), candidate)
+
+    def license_file_for(self, path: Path) -> Path | None:
+        """The nearest LICENSE/COPYING file in `path`'s folder or above it, up to the root."""
+        folder = path.parent
+        while True:
+            found = _license_file_in(folder)
+            if found is not None or folder == self.folder or folder == folder.parent:
+                return found
+            folder = folder.parent
+
+
+@dataclass
+class CorpusListing:
+    files: list[CorpusFile] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
+
+
+def list_corpus(paths: list[Path]) -> CorpusListing:
+    """Every content file under `paths`, in a deterministic order, and what was skipped and why."""
+    listing = CorpusListing()
+    for raw in paths:
+        if not raw.exists():
+            raise InputError(f"no such file or folder: {raw}")
+        root = CorpusRoot(raw.resolve())
+        for path in _walk(root.path):
+            _classify(root, path, listing)
+    return listing
+
+
+def _walk(path: Path) -> Iterator[Path]:
+    if path.is_file():
+        yield path
+        return
+    for folder, subfolders, names in os.walk(path, followlinks=False):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        for name in sorted(names):
+            if not name.startswith("."):
+                yield Path(folder) / name
+
+
+def _classify(root: CorpusRoot, path: Path, listing: CorpusListing) -> None:
+    name = path.name.lower()
+    if Path(name).stem in LICENSE_FILE_STEMS or (
+        name in CARD_FILE_NAMES and path.parent == root.folder and root.card is not None
+    ):
+        return
+    if path.is_symlink():
+        listing.skipped.append(SkippedFile(path, "symbolic link (not followed)"))
+        return
+    kind = _kind_of(path.suffix.lower())
+    if kind is None:
+        listing.skipped.append(SkippedFile(path, f"unsupported file type {path.suffix or '(none)'}"))
+        return
+    listing.files.append(CorpusFile(path, _locator(root, path), kind, root))
+
+
+def _kind_of(suffix: str) -> FileKind | None:
+    if suffix in TEXT_SUFFIXES:
+        return FileKind.TEXT
+    if suffix in TABLE_SUFFIXES:
+        return FileKind.TABLE
+    if suffix in IMAGE_SUFFIXES:
+        return FileKind.IMAGE
+    return None
+
+
+def _locator(root: CorpusRoot, path: Path) -> str:
+    if root.path.is_file():
+        return root.name
+    return (Path(root.name) / path.relative_to(root.path)).as_posix()
+
+
+def _license_file_in(folder: Path) -> Path | None:
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return None
+    for entry in entries:
+        if Path(entry.name.lower()).stem in LICENSE_FILE_STEMS and entry.is_file():
+            return entry
+    return None

@@ -1,0 +1,456 @@
+"""Ingest: crawl corpora, fingerprint what is new, and record it in batched transactions.
+
+Every batch is one transaction, so a crash leaves the database consistent with the batches
+before it (the run stays `running`, which `lineage` reports as interrupted). A file that
+cannot be read or fingerprinted becomes an IngestError row and the run goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.orm import Session
+
+from lineage.crawl import ContentItem, CorpusFile, CorpusRoot, ItemProblem, list_corpus, read_items
+from lineage.crawl.walk import SkippedFile
+from lineage.db import session_scope
+from lineage.errors import InputError
+from lineage.fingerprint import (
+    DEFAULT_TEXT_PARAMS,
+    TextFingerprintParams,
+    check_compatible,
+    fingerprint_image,
+    fingerprint_text,
+    minhash_to_bytes,
+)
+from lineage.licenses import detect_license_text
+from lineage.manifest import merkle_root
+from lineage.models import (
+    DatasetVersion,
+    IngestError,
+    IngestRun,
+    LshBand,
+    Occurrence,
+    Record,
+)
+from lineage.store import ensure_dataset_version, ensure_license, ensure_source, utc_now
+
+DEFAULT_BATCH_SIZE = 1000
+MAX_ERRORS_IN_SUMMARY = 20
+
+
+class IngestProgress(Protocol):
+    """Told how much there is to do, then of each file done; the CLI draws a bar from it."""
+
+    def start(self, files: int, total_bytes: int) -> None: ...
+
+    def advance(self, file_bytes: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    dataset: str
+    version: str | None = None
+    license: str | None = None
+    source: str | None = None
+    text_field: str | None = None
+    batch_size: int = DEFAULT_BATCH_SIZE
+    text_params: TextFingerprintParams = DEFAULT_TEXT_PARAMS
+
+
+@dataclass(frozen=True)
+class ProblemReport:
+    locator: str
+    error_type: str
+    reason: str
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest run did; `exit_code` is 2 when anything could not be ingested."""
+
+    run_id: int
+    dataset: str
+    version: str
+    status: str = "running"
+    files_seen: int = 0
+    files_failed: int = 0
+    records_seen: int = 0
+    records_added: int = 0
+    occurrences_added: int = 0
+    occurrences_updated: int = 0
+    bytes_read: int = 0
+    problem_count: int = 0
+    manifest_hash: str = ""
+    elapsed_seconds: float = 0.0
+    licenses: Counter[str] = field(default_factory=Counter)
+    problems: list[ProblemReport] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 2 if self.problem_count else 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "dataset": self.dataset,
+            "version": self.version,
+            "status": self.status,
+            "files_seen": self.files_seen,
+            "files_failed": self.files_failed,
+            "records_seen": self.records_seen,
+            "records_added": self.records_added,
+            "occurrences_added": self.occurrences_added,
+            "occurrences_updated": self.occurrences_updated,
+            "bytes_read": self.bytes_read,
+            "problem_count": self.problem_count,
+            "manifest_hash": self.manifest_hash,
+            "elapsed_seconds": round(self.elapsed_seconds, 3),
+            "licenses": dict(sorted(self.licenses.items())),
+            "problems": [vars(problem) for problem in self.problems],
+            "skipped": [{"path": str(s.path), "reason": s.reason} for s in self.skipped],
+        }
+
+
+@dataclass(frozen=True)
+class _Pending:
+    item: ContentItem
+    sha256: str
+    license_id: int
+    license_origin: str
+    source_id: int
+
+
+def ingest_paths(
+    engine: Engine,
+    paths: Iterable[Path],
+    options: IngestOptions,
+    progress: IngestProgress | None = None,
+) -> IngestSummary:
+    """Crawl `paths` into dataset version `options.dataset@options.version`."""
+    started = time.perf_counter()
+    listing = list_corpus([Path(path) for path in paths])
+    with session_scope(engine) as session:
+        run = _start_run(session, listing.files, options)
+        summary = IngestSummary(run.id, options.dataset, _version_of(session, run))
+    summary.skipped = listing.skipped
+    if progress is not None:
+        progress.start(len(listing.files), sum(_size(f.path) for f in listing.files))
+    try:
+        _Ingestor(engine, run.id, run.dataset_version_id, options, summary).ingest(
+            listing.files, progress
+        )
+    except BaseException:
+        _finish_run(engine, summary, "interrupted")
+        raise
+    summary.elapsed_seconds = time.perf_counter() - started
+    _finish_run(engine, summary, "partial" if summary.problem_count else "completed")
+    return summary
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _version_of(session: Session, run: IngestRun) -> str:
+    return session.get_one(DatasetVersion, run.dataset_version_id).version
+
+
+def _start_run(session: Session, files: list[CorpusFile], options: IngestOptions) -> IngestRun:
+    version = ensure_dataset_version(session, options.dataset, options.version)
+    _check_fingerprint_params(version, options.text_params)
+    _apply_card(session, version, files, options)
+    run = IngestRun(
+        dataset_version_id=version.id,
+        status="running",
+        started_at=utc_now(),
+        arguments=_arguments(options, files),
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def _check_fingerprint_params(version: DatasetVersion, params: TextFingerprintParams) -> None:
+    if version.fingerprint_params is None:
+        version.fingerprint_params = params.as_dict()
+        return
+    check_compatible(TextFingerprintParams.from_dict(version.fingerprint_params), params)
+
+
+def _apply_card(
+    session: Session, version: DatasetVersion, files: list[CorpusFile], options: IngestOptions
+) -> None:
+    """Take the dataset card's metadata and declared licence, where the corpus has a card."""
+    dataset = version.dataset
+    cards = {file.root.path: file.root.card for file in files if file.root.card is not None}
+    for card in cards.values():
+        dataset.card = json.loads(json.dumps(card.metadata, default=str, sort_keys=True))
+        dataset.description = str(card.metadata.get("pretty_name") or dataset.name)
+        if card.license:
+            dataset.declared_license = ensure_license(session, card.license)
+    if options.license and dataset.declared_license is None:
+        dataset.declared_license = ensure_license(session, options.license)
+
+
+def _arguments(options: IngestOptions, files: list[CorpusFile]) -> dict[str, Any]:
+    roots = sorted({str(file.root.path) for file in files})
+    return {
+        "roots": roots,
+        "license": options.license,
+        "source": options.source,
+        "text_field": options.text_field,
+        "version": options.version,
+    }
+
+
+def _finish_run(engine: Engine, summary: IngestSummary, status: str) -> None:
+    summary.status = status
+    with session_scope(engine) as session:
+        run = session.get_one(IngestRun, summary.run_id)
+        version = session.get_one(DatasetVersion, run.dataset_version_id)
+        _refresh_manifest(session, version)
+        summary.manifest_hash = version.manifest_hash or ""
+        run.status = status
+        run.finished_at = utc_now()
+        run.files_seen = summary.files_seen
+        run.files_failed = summary.files_failed
+        run.records_seen = summary.records_seen
+        run.records_added = summary.records_added
+        run.bytes_read = summary.bytes_read
+
+
+def _refresh_manifest(session: Session, version: DatasetVersion) -> None:
+    """Recompute the version's Merkle root, record count and size from its occurrences."""
+    members = (
+        select(Record.sha256, Record.size_bytes)
+        .join(Occurrence, Occurrence.record_id == Record.id)
+        .where(Occurrence.dataset_version_id == version.id)
+        .distinct()
+    )
+    rows = session.execute(members).all()
+    version.manifest_hash = merkle_root(sha for sha, _ in rows)
+    version.record_count = len(rows)
+    version.size_bytes = sum(size for _, size in rows)
+
+
+class _Ingestor:
+    """The state of one run: caches of licence and source ids, and the batch being filled."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        run_id: int,
+        version_id: int,
+        options: IngestOptions,
+        summary: IngestSummary,
+    ) -> None:
+        self.engine = engine
+        self.run_id = run_id
+        self.version_id = version_id
+        self.options = options
+        self.summary = summary
+        self.pending: list[_Pending] = []
+        self.problems: list[ProblemReport] = []
+        self.license_ids: dict[str | None, int] = {}
+        self.license_names: dict[int, str] = {}
+        self.source_ids: dict[str, int] = {}
+        self.found_licenses: dict[Path, str | None] = {}
+
+    def ingest(self, files: list[CorpusFile], progress: IngestProgress | None) -> None:
+        for file in files:
+            self._ingest_file(file)
+            if progress is not None:
+                progress.advance(_size(file.path))
+        self._flush()
+
+    def _ingest_file(self, file: CorpusFile) -> None:
+        self.summary.files_seen += 1
+        try:
+            for entry in read_items(file, self.options.text_field):
+                if isinstance(entry, ItemProblem):
+                    self._problem(ProblemReport(entry.locator, entry.error_type, entry.reason))
+                else:
+                    self._add(file, entry)
+        except InputError as exc:
+            self.summary.files_failed += 1
+            self._problem(ProblemReport(file.locator, type(exc).__name__, str(exc)))
+
+    def _add(self, file: CorpusFile, item: ContentItem) -> None:
+        self.summary.records_seen += 1
+        self.summary.bytes_read += len(item.data)
+        raw_license, origin = self._license_of(file, item)
+        self.pending.append(
+            _Pending(
+                item=item,
+                sha256=hashlib.sha256(item.data).hexdigest(),
+                license_id=self._license_id(raw_license),
+                license_origin=origin,
+                source_id=self._source_id(item.source_uri or self._root_source(file.root)),
+            )
+        )
+        if len(self.pending) >= self.options.batch_size:
+            self._flush()
+
+    def _problem(self, problem: ProblemReport) -> None:
+        self.summary.problem_count += 1
+        if len(self.summary.problems) < MAX_ERRORS_IN_SUMMARY:
+            self.summary.problems.append(problem)
+        self.problems.append(problem)
+
+    def _license_of(self, file: CorpusFile, item: ContentItem) -> tuple[str | None, str]:
+        """The licence by precedence: the record's own, --license, the card, a LICENSE file."""
+        if item.license:
+            return item.license, "record"
+        if self.options.license:
+            return self.options.license, "argument"
+        card = file.root.card
+        if card is not None and card.license:
+            return card.license, "card"
+        found = self._license_file_licence(file)
+        if found:
+            return found, "license-file"
+        return None, "unknown"
+
+    def _license_file_licence(self, file: CorpusFile) -> str | None:
+        license_file = file.root.license_file_for(file.path)
+        if license_file is None:
+            return None
+        if license_file not in self.found_licenses:
+            text = license_file.read_text(encoding="utf-8", errors="replace")
+            match = detect_license_text(text)
+            self.found_licenses[license_file] = match.spdx if match else None
+        return self.found_licenses[license_file]
+
+    def _root_source(self, root: CorpusRoot) -> str:
+        return self.options.source or root.path.as_uri()
+
+    def _license_id(self, raw: str | None) -> int:
+        if raw not in self.license_ids:
+            with session_scope(self.engine) as session:
+                license_row = ensure_license(session, raw)
+                self.license_ids[raw] = license_row.id
+                self.license_names[license_row.id] = license_row.spdx
+        return self.license_ids[raw]
+
+    def _source_id(self, uri: str) -> int:
+        if uri not in self.source_ids:
+            with session_scope(self.engine) as session:
+                self.source_ids[uri] = ensure_source(session, uri).id
+        return self.source_ids[uri]
+
+    def _flush(self) -> None:
+        """Store the pending batch, and the problems met so far, in one transaction."""
+        pending, problems = self.pending, self.problems
+        self.pending, self.problems = [], []
+        with session_scope(self.engine) as session:
+            record_ids = self._store_records(session, pending)
+            stored = [entry for entry in pending if entry.sha256 in record_ids]
+            self._store_occurrences(session, stored, record_ids)
+            session.add_all(
+                IngestError(ingest_run_id=self.run_id, **vars(problem)) for problem in problems
+            )
+            self.summary.licenses.update(self.license_names[entry.license_id] for entry in stored)
+
+    def _store_records(self, session: Session, pending: list[_Pending]) -> dict[str, int]:
+        """Ids of the batch's records by hash, inserting (and fingerprinting) only new ones."""
+        hashes = {entry.sha256 for entry in pending}
+        known = dict(
+            session.execute(select(Record.sha256, Record.id).where(Record.sha256.in_(hashes))).all()
+        )
+        fresh: dict[str, dict[str, Any]] = {}
+        for entry in pending:
+            if entry.sha256 in known or entry.sha256 in fresh:
+                continue
+            row = self._fingerprinted_row(entry)
+            if row is not None:
+                fresh[entry.sha256] = row
+        if not fresh:
+            return known
+        bands = {sha: row.pop("band_keys") for sha, row in fresh.items()}
+        inserted = session.execute(
+            insert(Record).returning(Record.sha256, Record.id), list(fresh.values())
+        ).all()
+        known.update(dict(inserted))
+        self.summary.records_added += len(inserted)
+        band_rows = [
+            {"record_id": known[sha], "band": band, "key": key}
+            for sha, keys in bands.items()
+            for band, key in enumerate(keys)
+        ]
+        if band_rows:
+            session.execute(insert(LshBand), band_rows)
+        return known
+
+    def _fingerprinted_row(self, entry: _Pending) -> dict[str, Any] | None:
+        item = entry.item
+        row: dict[str, Any] = {"sha256": entry.sha256, "kind": item.kind, "size_bytes": len(item.data)}
+        if item.kind == "image":
+            try:
+                image = fingerprint_image(item.data)
+            except InputError as exc:
+                self.summary.files_failed += 1
+                self._problem(ProblemReport(item.locator, type(exc).__name__, str(exc)))
+                return None
+            row |= {
+                "phash": image.phash,
+                "dhash": image.dhash,
+                "width": image.width,
+                "height": image.height,
+                "image_format": image.format,
+                "band_keys": (),
+            }
+        else:
+            text = fingerprint_text(item.text or "", self.options.text_params)
+            row |= {
+                "text_sha256": text.text_sha256,
+                "minhash": minhash_to_bytes(text.minhash),
+                "band_keys": text.band_keys,
+            }
+        return row
+
+    def _store_occurrences(
+        self, session: Session, stored: list[_Pending], record_ids: dict[str, int]
+    ) -> None:
+        locators = [entry.item.locator for entry in stored]
+        existing = {
+            occurrence.locator: occurrence
+            for occurrence in session.scalars(
+                select(Occurrence).where(
+                    Occurrence.dataset_version_id == self.version_id,
+                    Occurrence.locator.in_(locators),
+                )
+            )
+        }
+        new_rows = []
+        for entry in stored:
+            wanted = {
+                "record_id": record_ids[entry.sha256],
+                "source_id": entry.source_id,
+                "license_id": entry.license_id,
+                "license_origin": entry.license_origin,
+            }
+            current = existing.get(entry.item.locator)
+            if current is None:
+                new_rows.append(
+                    wanted | {"dataset_version_id": self.version_id, "locator": entry.item.locator}
+                )
+            elif any(getattr(current, key) != value for key, value in wanted.items()):
+                session.execute(update(Occurrence).where(Occurrence.id == current.id).values(wanted))
+                self.summary.occurrences_updated += 1
+        if new_rows:
+            session.execute(insert(Occurrence), new_rows)
+            self.summary.occurrences_added += len(new_rows)
+

@@ -1,0 +1,185 @@
+"""Which datasets and models hold this work: exact and near-duplicate lookup of a text or image.
+
+Text candidates come from the LSH band keys persisted with each record, so a fresh process
+answers without building an index; each candidate is confirmed by its estimated Jaccard.
+Images are compared by Hamming distance of their perceptual hashes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import Session
+
+from lineage.crawl.readers import decode_utf8
+from lineage.crawl.walk import IMAGE_SUFFIXES
+from lineage.errors import IncompatibleFingerprintError, InputError
+from lineage.fingerprint import (
+    DEFAULT_TEXT_PARAMS,
+    DHASH_MAX_DISTANCE,
+    PHASH_MAX_DISTANCE,
+    TextFingerprintParams,
+    check_compatible,
+    estimate_jaccard,
+    fingerprint_image,
+    fingerprint_text,
+    minhash_from_bytes,
+)
+from lineage.graph import describe_path, models_trained_on
+from lineage.models import DatasetVersion, License, LshBand, Occurrence, Record
+
+HASH_BITS = 64
+
+
+@dataclass(frozen=True)
+class Location:
+    dataset: str
+    version: str
+    locator: str
+    license: str
+
+
+@dataclass
+class Match:
+    """A stored record that is this work or a near duplicate of it, and where it went."""
+
+    sha256: str
+    kind: str
+    similarity: float
+    exact: bool
+    locations: list[Location] = field(default_factory=list)
+    models: dict[str, list[str]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sha256": self.sha256,
+            "kind": self.kind,
+            "similarity": round(self.similarity, 4),
+            "exact": self.exact,
+            "locations": [vars(location) for location in self.locations],
+            "models": [{"model": name, "paths": paths} for name, paths in self.models.items()],
+        }
+
+
+def lookup_path(session: Session, path: Path) -> list[Match]:
+    """Look up the work in a file: an image by its suffix, anything else as UTF-8 text."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        return lookup_image(session, data)
+    return lookup_text(session, decode_utf8(data, str(path)), exact_bytes=data)
+
+
+def lookup_text(
+    session: Session,
+    text: str,
+    params: TextFingerprintParams = DEFAULT_TEXT_PARAMS,
+    exact_bytes: bytes | None = None,
+) -> list[Match]:
+    """Stored texts equal to `text` (bytes or normalised) or with estimated Jaccard ≥ threshold."""
+    fingerprint = fingerprint_text(text, params)
+    sha = hashlib.sha256(exact_bytes if exact_bytes is not None else text.encode()).hexdigest()
+    candidates = session.execute(
+        select(Record.id, Record.sha256, Record.text_sha256, Record.minhash).where(
+            or_(
+                Record.sha256 == sha,
+                Record.text_sha256 == fingerprint.text_sha256,
+                Record.id.in_(_band_candidates(fingerprint.band_keys)),
+            )
+        )
+    ).all()
+    _check_stored_params(session, [row.id for row in candidates], params)
+    matches = []
+    for row in candidates:
+        exact = row.sha256 == sha or row.text_sha256 == fingerprint.text_sha256
+        similarity = 1.0 if exact else estimate_jaccard(
+            fingerprint.minhash, minhash_from_bytes(row.minhash, params)
+        )
+        if exact or similarity >= params.threshold:
+            matches.append(Match(row.sha256, "text", similarity, exact))
+    return _with_locations(session, matches)
+
+
+def _band_candidates(band_keys: tuple[int, ...]) -> Select[tuple[int]]:
+    return select(LshBand.record_id).where(LshBand.key.in_(band_keys)).distinct()
+
+
+def _check_stored_params(
+    session: Session, record_ids: list[int], params: TextFingerprintParams
+) -> None:
+    """Refuse to compare with records fingerprinted under other parameters."""
+    if not record_ids:
+        return
+    stored = session.scalars(
+        select(DatasetVersion.fingerprint_params)
+        .join(Occurrence, Occurrence.dataset_version_id == DatasetVersion.id)
+        .where(Occurrence.record_id.in_(record_ids))
+        .distinct()
+    )
+    for found in stored:
+        if found is not None:
+            try:
+                check_compatible(TextFingerprintParams.from_dict(found), params)
+            except IncompatibleFingerprintError as exc:
+                raise IncompatibleFingerprintError(f"cannot compare with stored records: {exc}") from exc
+
+
+def lookup_image(session: Session, data: bytes) -> list[Match]:
+    """Stored images with the same bytes, or within the pHash and dHash distance thresholds."""
+    sha = hashlib.sha256(data).hexdigest()
+    probe = fingerprint_image(data)
+    rows = session.execute(
+        select(Record.sha256, Record.phash, Record.dhash).where(
+            and_(Record.kind == "image", Record.phash.is_not(None))
+        )
+    ).all()
+    if not rows:
+        return []
+    hashes = np.array([(row.phash, row.dhash) for row in rows], dtype=np.int64)
+    phash_distance = _hamming(hashes[:, 0], probe.phash)
+    dhash_distance = _hamming(hashes[:, 1], probe.dhash)
+    close = (phash_distance <= PHASH_MAX_DISTANCE) & (dhash_distance <= DHASH_MAX_DISTANCE)
+    matches = [
+        Match(
+            rows[index].sha256,
+            "image",
+            1.0 - float(phash_distance[index]) / HASH_BITS,
+            rows[index].sha256 == sha,
+        )
+        for index in np.flatnonzero(close | np.array([row.sha256 == sha for row in rows]))
+    ]
+    return _with_locations(session, matches)
+
+
+def _hamming(stored: np.ndarray, probe: int) -> np.ndarray:
+    differing = np.bitwise_xor(stored, np.int64(probe)).view(np.uint64)
+    return np.unpackbits(differing.view(np.uint8).reshape(-1, 8), axis=1).sum(axis=1)
+
+
+def _with_locations(session: Session, matches: list[Match]) -> list[Match]:
+    """Attach where each match occurs and every model trained on it; best matches first."""
+    for match in matches:
+        versions: dict[int, DatasetVersion] = {}
+        rows = session.execute(
+            select(Occurrence.locator, License.spdx, DatasetVersion)
+            .join(Record, Record.id == Occurrence.record_id)
+            .join(License, License.id == Occurrence.license_id)
+            .join(DatasetVersion, DatasetVersion.id == Occurrence.dataset_version_id)
+            .where(Record.sha256 == match.sha256)
+            .order_by(DatasetVersion.id, Occurrence.locator)
+        ).all()
+        for locator, spdx, version in rows:
+            versions[version.id] = version
+            match.locations.append(Location(version.dataset.name, version.version, locator, spdx))
+        reached = models_trained_on(session, versions.values())
+        match.models = {
+            name: [describe_path(path) for path in paths] for name, paths in reached.items()
+        }
+    return sorted(matches, key=lambda match: (not match.exact, -match.similarity, match.sha256))

@@ -1,0 +1,191 @@
+"""Recording models, their training runs and base models, and dataset derivations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lineage.crawl.cards import Card
+from lineage.errors import InputError
+from lineage.graph import ancestor_models, upstream_versions
+from lineage.models import (
+    DatasetDerivation,
+    DatasetVersion,
+    Model,
+    ModelDerivation,
+    TrainingInput,
+    TrainingRun,
+)
+from lineage.store import (
+    ensure_dataset_version,
+    ensure_license,
+    resolve_dataset_version,
+    split_ref,
+    utc_now,
+)
+
+MODEL_RELATIONS = (
+    "fine-tune",
+    "continued-pretraining",
+    "distillation",
+    "merge",
+    "quantization",
+    "adapter",
+)
+# Hugging Face's `base_model_relation` values, mapped to ours.
+HUB_RELATIONS = {
+    "finetune": "fine-tune",
+    "adapter": "adapter",
+    "merge": "merge",
+    "quantized": "quantization",
+}
+DATASET_OPERATIONS = ("filter", "dedup", "subset", "mix", "translation", "synthetic", "other")
+
+
+@dataclass(frozen=True)
+class ModelRegistration:
+    """What is known of a training run: its datasets, base models and the card it came with."""
+
+    name: str
+    datasets: tuple[str, ...] = ()
+    base_models: tuple[str, ...] = ()
+    relation: str | None = None
+    license: str | None = None
+    card: Card | None = None
+
+    def merged_with_card(self) -> ModelRegistration:
+        """Fill what the command line left out from the card's front matter."""
+        if self.card is None:
+            return self
+        hub_relation = str(self.card.metadata.get("base_model_relation") or "")
+        return ModelRegistration(
+            name=self.name,
+            datasets=self.datasets or tuple(self.card.strings("datasets")),
+            base_models=self.base_models or tuple(self.card.strings("base_model")),
+            relation=self.relation or HUB_RELATIONS.get(hub_relation, hub_relation or None),
+            license=self.license or self.card.license,
+            card=self.card,
+        )
+
+
+def register_model(session: Session, registration: ModelRegistration) -> TrainingRun:
+    """Record a model and a training run on its datasets; the same run twice is recorded once."""
+    registration = registration.merged_with_card()
+    _check_relation(registration)
+    versions = [resolve_dataset_version(session, ref) for ref in registration.datasets]
+    model = _ensure_model(session, registration.name)
+    if registration.license:
+        model.license = ensure_license(session, registration.license)
+    if registration.card is not None:
+        model.card = json.loads(json.dumps(registration.card.metadata, default=str))
+    for base_name in registration.base_models:
+        _link_base_model(session, model, base_name, registration.relation or "fine-tune")
+    run = _existing_run(session, model, versions) or _new_run(session, model, versions)
+    session.flush()
+    return run
+
+
+def _check_relation(registration: ModelRegistration) -> None:
+    if registration.relation and registration.relation not in MODEL_RELATIONS:
+        allowed = ", ".join(MODEL_RELATIONS)
+        raise InputError(f"unknown relation {registration.relation!r} (one of: {allowed})")
+    if registration.relation and not registration.base_models:
+        raise InputError("a relation needs a base model (--base-model)")
+    if not registration.datasets and not registration.base_models:
+        raise InputError(f"model {registration.name!r}: give at least one dataset or base model")
+
+
+def _ensure_model(session: Session, name: str) -> Model:
+    model = session.scalar(select(Model).where(Model.name == name))
+    if model is None:
+        model = Model(name=name, created_at=utc_now())
+        session.add(model)
+        session.flush()
+    return model
+
+
+def _link_base_model(session: Session, model: Model, base_name: str, relation: str) -> None:
+    """Derive `model` from `base_name`; an unregistered base is recorded with no known data."""
+    base = _ensure_model(session, base_name)
+    if any(ancestor.id == model.id for ancestor, _ in ancestor_models(session, base)):
+        raise InputError(f"{base_name!r} cannot be a base of {model.name!r}: that makes a cycle")
+    link = session.scalar(
+        select(ModelDerivation).where(
+            ModelDerivation.child_model_id == model.id,
+            ModelDerivation.parent_model_id == base.id,
+        )
+    )
+    if link is None:
+        session.add(ModelDerivation(child_model_id=model.id, parent_model_id=base.id, relation=relation))
+    else:
+        link.relation = relation
+
+
+def _existing_run(
+    session: Session, model: Model, versions: Sequence[DatasetVersion]
+) -> TrainingRun | None:
+    wanted = {version.id for version in versions}
+    for run in session.scalars(select(TrainingRun).where(TrainingRun.model_id == model.id)):
+        inputs = session.scalars(
+            select(TrainingInput.dataset_version_id).where(TrainingInput.training_run_id == run.id)
+        )
+        if set(inputs) == wanted:
+            return run
+    return None
+
+
+def _new_run(session: Session, model: Model, versions: Sequence[DatasetVersion]) -> TrainingRun:
+    run = TrainingRun(model_id=model.id, created_at=utc_now())
+    session.add(run)
+    session.flush()
+    session.add_all(
+        TrainingInput(training_run_id=run.id, dataset_version_id=version.id) for version in versions
+    )
+    return run
+
+
+def derive_dataset(
+    session: Session, new_ref: str, parent_refs: Sequence[str], operation: str
+) -> DatasetVersion:
+    """Record that dataset version `new_ref` was made from `parent_refs` by `operation`.
+
+    The new version is created empty if it was not ingested; it then stands for content
+    that is only known through its parents.
+    """
+    if operation not in DATASET_OPERATIONS:
+        raise InputError(f"unknown operation {operation!r} (one of: {', '.join(DATASET_OPERATIONS)})")
+    if not parent_refs:
+        raise InputError("a derived dataset needs at least one parent (--from)")
+    parents = [resolve_dataset_version(session, ref) for ref in parent_refs]
+    name, version = split_ref(new_ref)
+    derived = ensure_dataset_version(session, name, version)
+    for parent in parents:
+        _link_parent(session, derived, parent, operation)
+    session.flush()
+    return derived
+
+
+def _link_parent(
+    session: Session, derived: DatasetVersion, parent: DatasetVersion, operation: str
+) -> None:
+    if any(ancestor.id == derived.id for ancestor, _ in upstream_versions(session, parent)):
+        raise InputError(f"{parent.ref} cannot be a parent of {derived.ref}: that makes a cycle")
+    exists = session.scalar(
+        select(DatasetDerivation).where(
+            DatasetDerivation.derived_version_id == derived.id,
+            DatasetDerivation.parent_version_id == parent.id,
+        )
+    )
+    if exists is None:
+        session.add(
+            DatasetDerivation(
+                derived_version_id=derived.id,
+                parent_version_id=parent.id,
+                operation=operation,
+                created_at=utc_now(),
+            )
+        )

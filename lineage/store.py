@@ -1,0 +1,120 @@
+"""Finding and creating the rows of the lineage graph: licences, sources, datasets and models."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lineage.errors import InputError, NotFoundError
+from lineage.licenses import license_facts, normalize_license
+from lineage.models import Dataset, DatasetVersion, License, Model, Source
+
+DEFAULT_VERSION = "1"
+HUB_SCHEMES = ("hf", "hub")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def ensure_license(session: Session, expression: str | None) -> License:
+    """The licence row for `expression` (normalised first), created with its facts if new."""
+    spdx = normalize_license(expression)
+    found = session.scalar(select(License).where(License.spdx == spdx))
+    if found is not None:
+        return found
+    facts = license_facts(spdx)
+    license_row = License(
+        spdx=spdx,
+        category=str(facts.category),
+        commercial_use=facts.commercial_use,
+        attribution_required=facts.attribution_required,
+        share_alike=facts.share_alike,
+        derivatives_allowed=facts.derivatives_allowed,
+    )
+    session.add(license_row)
+    session.flush()
+    return license_row
+
+
+def source_kind(uri: str) -> str:
+    """`web`, `hub`, `vendor` or `local`, from the URI's scheme."""
+    scheme = urlsplit(uri).scheme.lower()
+    if scheme in ("http", "https"):
+        return "web"
+    if scheme in HUB_SCHEMES:
+        return "hub"
+    if scheme == "vendor":
+        return "vendor"
+    return "local"
+
+
+def ensure_source(session: Session, uri: str) -> Source:
+    found = session.scalar(select(Source).where(Source.uri == uri))
+    if found is not None:
+        return found
+    kind = source_kind(uri)
+    domain = (urlsplit(uri).hostname or None) if kind == "web" else None
+    source = Source(uri=uri, kind=kind, domain=domain, first_seen_at=utc_now())
+    session.add(source)
+    session.flush()
+    return source
+
+
+def split_ref(ref: str) -> tuple[str, str | None]:
+    """`NAME@V` into its name and version (None when no version is given)."""
+    name, _, version = ref.partition("@")
+    if not name:
+        raise InputError(f"not a dataset reference: {ref!r} (expected NAME or NAME@VERSION)")
+    return name, version or None
+
+
+def find_dataset(session: Session, name: str) -> Dataset:
+    dataset = session.scalar(select(Dataset).where(Dataset.name == name))
+    if dataset is None:
+        raise NotFoundError(f"no dataset named {name!r}")
+    return dataset
+
+
+def resolve_dataset_version(session: Session, ref: str) -> DatasetVersion:
+    """The version `NAME@V` names, or the latest version of NAME."""
+    name, version = split_ref(ref)
+    dataset = find_dataset(session, name)
+    if not dataset.versions:
+        raise NotFoundError(f"dataset {name!r} has no versions")
+    if version is None:
+        return dataset.versions[-1]
+    for candidate in dataset.versions:
+        if candidate.version == version:
+            return candidate
+    known = ", ".join(v.version for v in dataset.versions)
+    raise NotFoundError(f"dataset {name!r} has no version {version!r} (it has: {known})")
+
+
+def ensure_dataset_version(session: Session, name: str, version: str | None) -> DatasetVersion:
+    """The named version, created (with its dataset) if needed; no version means the latest."""
+    dataset = session.scalar(select(Dataset).where(Dataset.name == name))
+    if dataset is None:
+        dataset = Dataset(name=name, created_at=utc_now())
+        session.add(dataset)
+        session.flush()
+    if version is None and dataset.versions:
+        return dataset.versions[-1]
+    wanted = version or DEFAULT_VERSION
+    for candidate in dataset.versions:
+        if candidate.version == wanted:
+            return candidate
+    created = DatasetVersion(dataset=dataset, version=wanted, created_at=utc_now())
+    session.add(created)
+    session.flush()
+    return created
+
+
+def find_model(session: Session, name: str) -> Model:
+    model = session.scalar(select(Model).where(Model.name == name))
+    if model is None:
+        raise NotFoundError(f"no model named {name!r}")
+    return model

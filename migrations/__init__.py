@@ -1,0 +1,1 @@
+"""Alembic migrations of the lineage database; `lineage init` applies them."""

@@ -1,0 +1,55 @@
+"""The lineage database: migrations, URL resolution, SQLite settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import inspect, text
+
+from lineage.db import connect, current_revision, head_revision
+from lineage.models import Base
+
+
+def test_migrations_upgrade_an_empty_database_to_the_models(tmp_path: Path):
+    engine = connect(f"sqlite:///{tmp_path / 'empty.db'}")
+
+    assert current_revision(engine) == head_revision()
+    assert set(inspect(engine).get_table_names()) == set(Base.metadata.tables) | {"alembic_version"}
+
+
+def test_init_command_creates_the_database(tmp_path: Path, run_cli, db_url):
+    result = run_cli("init")
+
+    assert result.exit_code == 0
+    assert head_revision() in result.output
+    assert Path(db_url.removeprefix("sqlite:///")).exists()
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path: Path):
+    engine = connect(f"sqlite:///{tmp_path / 'wal.db'}")
+
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_database_url_comes_from_the_environment(tmp_path: Path, monkeypatch):
+    from click.testing import CliRunner
+
+    from cli.app import cli
+
+    target = tmp_path / "from-env.db"
+    monkeypatch.setenv("LINEAGE_DB", f"sqlite:///{target}")
+
+    assert CliRunner().invoke(cli, ["init"]).exit_code == 0
+    assert target.exists()
+
+
+def test_bad_database_url_is_a_user_error(run_cli):
+    from click.testing import CliRunner
+
+    from cli.app import cli
+
+    result = CliRunner().invoke(cli, ["--db", "not a url", "datasets"])
+
+    assert result.exit_code == 1
+    assert "not a database URL" in result.output

@@ -1,0 +1,190 @@
+"""Ingest through the CLI, on real files, read back from the real database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from lineage.db import connect, session_scope
+from lineage.models import IngestError, IngestRun, License, LshBand, Occurrence, Record
+from tests.conftest import make_document, make_image, write_jsonl
+
+
+def _count(db_url: str, model: type) -> int:
+    with session_scope(connect(db_url)) as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def _licences_by_locator(db_url: str) -> dict[str, tuple[str, str]]:
+    with session_scope(connect(db_url)) as session:
+        rows = session.execute(
+            select(Occurrence.locator, License.spdx, Occurrence.license_origin).join(License)
+        ).all()
+    return {locator: (spdx, origin) for locator, spdx, origin in rows}
+
+
+def test_folder_of_texts_and_images_is_recorded_with_fingerprints(tmp_path: Path, run_cli, db_url):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for index in range(3):
+        (corpus / f"doc{index}.txt").write_text(make_document(index), encoding="utf-8")
+    make_image(corpus / "picture.png", seed=1)
+
+    result = run_cli("ingest", corpus, "--dataset", "mixed", "--json")
+
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["records_added"] == 4 and summary["files_failed"] == 0
+    with session_scope(connect(db_url)) as session:
+        records = session.scalars(select(Record)).all()
+        texts = [record for record in records if record.kind == "text"]
+        images = [record for record in records if record.kind == "image"]
+        assert len(texts) == 3 and all(record.minhash for record in texts)
+        assert len(images) == 1 and images[0].phash is not None and images[0].dhash is not None
+        assert session.scalar(select(func.count()).select_from(LshBand)) > 0
+
+
+def test_reingest_of_unchanged_folder_adds_nothing(tmp_path: Path, run_cli, db_url):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for index in range(5):
+        (corpus / f"doc{index}.md").write_text(make_document(index), encoding="utf-8")
+    write_jsonl(corpus / "rows.jsonl", [{"text": make_document(100 + i)} for i in range(4)])
+    assert run_cli("ingest", corpus, "--dataset", "d").exit_code == 0
+    before = {model: _count(db_url, model) for model in (Record, Occurrence, LshBand, License)}
+
+    again = run_cli("ingest", corpus, "--dataset", "d", "--json")
+
+    assert again.exit_code == 0
+    assert json.loads(again.output)["records_added"] == 0
+    assert json.loads(again.output)["occurrences_added"] == 0
+    assert {model: _count(db_url, model) for model in before} == before
+
+
+def test_same_content_in_two_files_is_stored_once(tmp_path: Path, run_cli, db_url):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(make_document(7), encoding="utf-8")
+    (corpus / "b.txt").write_text(make_document(7), encoding="utf-8")
+
+    run_cli("ingest", corpus, "--dataset", "d")
+
+    assert _count(db_url, Record) == 1
+    assert _count(db_url, Occurrence) == 2
+
+
+def test_record_licence_beats_argument_card_and_license_file(
+    tmp_path: Path, run_cli, db_url, license_text
+):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "LICENSE").write_text(license_text("MIT.txt"), encoding="utf-8")
+    write_jsonl(
+        corpus / "rows.jsonl",
+        [
+            {"text": make_document(1), "license": "cc-by-nc-4.0"},
+            {"text": make_document(2)},
+        ],
+    )
+    (corpus / "plain.txt").write_text(make_document(3), encoding="utf-8")
+
+    run_cli("ingest", corpus, "--dataset", "with-file")
+    found = _licences_by_locator(db_url)
+    assert found["corpus/rows.jsonl#row=1"] == ("CC-BY-NC-4.0", "record")
+    assert found["corpus/rows.jsonl#row=2"] == ("MIT", "license-file")
+    assert found["corpus/plain.txt"] == ("MIT", "license-file")
+
+    run_cli("ingest", corpus, "--dataset", "with-argument", "--license", "Apache-2.0")
+    found = _licences_by_locator(db_url)
+    assert found["corpus/rows.jsonl#row=1"] == ("CC-BY-NC-4.0", "record")
+    assert found["corpus/rows.jsonl#row=2"] == ("Apache-2.0", "argument")
+
+
+def test_dataset_card_licence_applies_when_nothing_closer_says(tmp_path: Path, run_cli, db_url):
+    corpus = tmp_path / "carded"
+    corpus.mkdir()
+    (corpus / "README.md").write_text(
+        "---\nlicense: cc-by-sa-4.0\npretty_name: Carded\n---\n# Carded\n", encoding="utf-8"
+    )
+    (corpus / "data.csv").write_text(
+        f'id,text,license\n1,"{make_document(1)}",\n2,"{make_document(2)}",CC0-1.0\n',
+        encoding="utf-8",
+    )
+
+    run_cli("ingest", corpus, "--dataset", "carded")
+
+    found = _licences_by_locator(db_url)
+    assert found == {
+        "carded/data.csv#row=1": ("CC-BY-SA-4.0", "card"),
+        "carded/data.csv#row=2": ("CC0-1.0", "record"),
+    }
+
+
+def test_no_licence_anywhere_is_recorded_as_unknown(tmp_path: Path, run_cli, db_url):
+    corpus = tmp_path / "bare"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(make_document(1), encoding="utf-8")
+
+    run_cli("ingest", corpus, "--dataset", "bare")
+
+    assert _licences_by_locator(db_url) == {"bare/a.txt": ("NOASSERTION", "unknown")}
+
+
+def test_corrupt_image_and_invalid_utf8_are_recorded_and_the_run_goes_on(
+    tmp_path: Path, run_cli, db_url
+):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text(make_document(1), encoding="utf-8")
+    (corpus / "latin1.txt").write_bytes("caf\xe9 cr\xe8me".encode("latin-1"))
+    (corpus / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 this is not really a jpeg")
+    make_image(corpus / "fine.png", seed=3)
+    truncated = (corpus / "fine.png").read_bytes()[:200]
+    (corpus / "truncated.png").write_bytes(truncated)
+    (corpus / "rows.jsonl").write_bytes(
+        b'{"text": "a good row with some words"}\n{not json}\n{"text": "bad \xff byte"}\n'
+    )
+
+    result = run_cli("ingest", corpus, "--dataset", "messy", "--json")
+
+    assert result.exit_code == 2
+    summary = json.loads(result.output)
+    assert summary["status"] == "partial"
+    assert summary["records_added"] == 3  # good.txt, fine.png, the good row
+    with session_scope(connect(db_url)) as session:
+        errors = {error.locator: error.reason for error in session.scalars(select(IngestError))}
+        run = session.scalars(select(IngestRun)).one()
+    assert set(errors) == {
+        "corpus/latin1.txt",
+        "corpus/broken.jpg",
+        "corpus/truncated.png",
+        "corpus/rows.jsonl#line=2",
+        "corpus/rows.jsonl#line=3",
+    }
+    assert "UTF-8" in errors["corpus/latin1.txt"]
+    assert run.status == "partial" and run.files_failed == 3
+
+
+def test_missing_path_is_a_one_line_user_error(tmp_path: Path, run_cli):
+    result = run_cli("ingest", tmp_path / "nowhere", "--dataset", "d")
+
+    assert result.exit_code == 1
+    assert "no such file or folder" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_parquet_rows_are_read_with_a_named_text_field(tmp_path: Path, run_cli, db_url):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({"body_text": [make_document(i) for i in range(3)], "n": [1, 2, 3]})
+    pq.write_table(table, tmp_path / "rows.parquet")
+
+    result = run_cli(
+        "ingest", tmp_path / "rows.parquet", "--dataset", "pq", "--text-field", "body_text", "--json"
+    )
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["records_added"] == 3
