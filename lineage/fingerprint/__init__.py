@@ -1,0 +1,41 @@
+"""Fingerprints of content: MinHash for text, perceptual hashes for images."""
+
+from lineage.fingerprint.image import (
+    DHASH_MAX_DISTANCE,
+    PHASH_MAX_DISTANCE,
+    ImageFingerprint,
+    fingerprint_image,
+    hamming_distance,
+    images_match,
+)
+from lineage.fingerprint.text import (
+    DEFAULT_TEXT_PARAMS,
+    TextFingerprint,
+    TextFingerprintParams,
+    check_compatible,
+    estimate_jaccard,
+    fingerprint_text,
+    minhash_from_bytes,
+    minhash_to_bytes,
+    normalize_text,
+    shingles,
+)
+
+__all__ = [
+    "DEFAULT_TEXT_PARAMS",
+    "DHASH_MAX_DISTANCE",
+    "PHASH_MAX_DISTANCE",
+    "ImageFingerprint",
+    "TextFingerprint",
+    "TextFingerprintParams",
+    "check_compatible",
+    "estimate_jaccard",
+    "fingerprint_image",
+    "fingerprint_text",
+    "hamming_distance",
+    "images_match",
+    "minhash_from_bytes",
+    "minhash_to_bytes",
+    "normalize_text",
+    "shingles",
+]

@@ -1,0 +1,158 @@
+"""Normalising declared licences to SPDX expressions.
+
+Declarations come as SPDX ids and expressions, Hugging Face hub ids, Creative Commons URLs
+and free-text names. What cannot be recognised is kept visible as `LicenseRef-<slug>`;
+an absent declaration is `NOASSERTION`, SPDX's own word for unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from license_expression import ExpressionError, Licensing, get_spdx_licensing
+
+UNKNOWN_LICENSE = "NOASSERTION"
+_UNKNOWN_WORDS = {"", "unknown", "none", "noassertion", "other", "n/a", "unspecified"}
+
+# Hugging Face hub licence ids with no SPDX id, and common non-SPDX spellings.
+LICENSE_REFS = {
+    "openrail": "LicenseRef-OpenRAIL",
+    "openrail++": "LicenseRef-OpenRAIL-plusplus",
+    "bigscience-openrail-m": "LicenseRef-BigScience-OpenRAIL-M",
+    "creativeml-openrail-m": "LicenseRef-CreativeML-OpenRAIL-M",
+    "bigscience-bloom-rail-1.0": "LicenseRef-BigScience-BLOOM-RAIL-1.0",
+    "bigcode-openrail-m": "LicenseRef-BigCode-OpenRAIL-M",
+    "llama2": "LicenseRef-Llama-2-Community",
+    "llama3": "LicenseRef-Llama-3-Community",
+    "llama3.1": "LicenseRef-Llama-3.1-Community",
+    "llama3.2": "LicenseRef-Llama-3.2-Community",
+    "llama3.3": "LicenseRef-Llama-3.3-Community",
+    "odc-by": "ODC-By-1.0",
+    "odc-by-1.0": "ODC-By-1.0",
+    "odbl": "ODbL-1.0",
+    "pddl": "PDDL-1.0",
+    "public domain": "LicenseRef-Public-Domain",
+    "public-domain": "LicenseRef-Public-Domain",
+    "cc": "LicenseRef-Creative-Commons-Unspecified",
+}
+
+_CC_ELEMENTS = {"by", "by-sa", "by-nc", "by-nd", "by-nc-sa", "by-nc-nd"}
+_CC_URL = re.compile(
+    r"creativecommons\.org/(?:licenses/(?P<elements>[a-z-]+)/(?P<version>\d\.\d)"
+    r"|publicdomain/(?P<pd>zero|mark)/(?P<pd_version>\d\.\d))",
+    re.IGNORECASE,
+)
+_CC_NAME_PARTS = (
+    ("attribution", "by"),
+    ("noncommercial", "nc"),
+    ("non-commercial", "nc"),
+    ("noderivatives", "nd"),
+    ("noderivs", "nd"),
+    ("no derivatives", "nd"),
+    ("sharealike", "sa"),
+    ("share-alike", "sa"),
+    ("share alike", "sa"),
+)
+_CC_NAME = re.compile(r"creative\s+commons|\bcc\b", re.IGNORECASE)
+_VERSION = re.compile(r"\b(\d\.\d)\b")
+_FREE_TEXT = (
+    (re.compile(r"^the\s+mit\s+licen[cs]e$|^mit\s+licen[cs]e$|^expat$", re.I), "MIT"),
+    (re.compile(r"apache\s+licen[cs]e,?\s+(version\s+)?2\.0", re.I), "Apache-2.0"),
+    (re.compile(r"bsd\s+3-clause|new\s+bsd|modified\s+bsd", re.I), "BSD-3-Clause"),
+    (re.compile(r"bsd\s+2-clause|simplified\s+bsd", re.I), "BSD-2-Clause"),
+    (re.compile(r"mozilla\s+public\s+licen[cs]e,?\s+(version\s+|v)?2\.0", re.I), "MPL-2.0"),
+    (re.compile(r"gnu\s+general\s+public\s+licen[cs]e,?\s+(version\s+|v)?3", re.I), "GPL-3.0-only"),
+    (re.compile(r"gnu\s+general\s+public\s+licen[cs]e,?\s+(version\s+|v)?2", re.I), "GPL-2.0-only"),
+    (re.compile(r"open\s+data\s+commons\s+attribution", re.I), "ODC-By-1.0"),
+    (re.compile(r"open\s+database\s+licen[cs]e", re.I), "ODbL-1.0"),
+    (re.compile(r"public\s+domain\s+dedication\s+and\s+licen[cs]e", re.I), "PDDL-1.0"),
+)
+_HUB_ID_IN_EXPRESSION = re.compile(
+    r"(?<![\w.+-])("
+    + "|".join(re.escape(key) for key in sorted(LICENSE_REFS, key=len, reverse=True) if " " not in key)
+    + r")(?![\w.+-])",
+    re.IGNORECASE,
+)
+_REF_UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")
+
+
+@cache
+def spdx_licensing() -> Licensing:
+    return get_spdx_licensing()
+
+
+def normalize_license(declared: str | None) -> str:
+    """The SPDX expression for a declared licence, `LicenseRef-…` if unknown to SPDX."""
+    if declared is None or declared.strip().lower() in _UNKNOWN_WORDS:
+        return UNKNOWN_LICENSE
+    raw = declared.strip()
+    lowered = raw.lower()
+    if lowered in LICENSE_REFS:
+        return LICENSE_REFS[lowered]
+    for recognise in (_creative_commons_url, _spdx_expression, _creative_commons_name, _free_text):
+        found = recognise(raw)
+        if found:
+            return found
+    return license_ref(raw)
+
+
+def license_ref(raw: str) -> str:
+    """A `LicenseRef-` id that keeps the declared text readable."""
+    slug = _REF_UNSAFE.sub("-", raw.strip()).strip("-.")[:200]
+    return f"LicenseRef-{slug or 'unnamed'}"
+
+
+def _spdx_expression(raw: str) -> str | None:
+    licensing = spdx_licensing()
+    try:
+        parsed = licensing.parse(raw, validate=False)
+    except ExpressionError:
+        return None
+    if parsed is None:
+        return None
+    keys = licensing.license_keys(parsed)
+    if any(key.lower() in LICENSE_REFS for key in keys):
+        parsed = licensing.parse(_replace_refs(raw), validate=False)
+    unknown = [key for key in licensing.unknown_license_keys(parsed) if not key.startswith("LicenseRef-")]
+    if unknown:
+        return None
+    return str(parsed)
+
+
+def _replace_refs(raw: str) -> str:
+    """Swap hub ids inside an expression (`mit OR llama2`) for their LicenseRef ids."""
+    return _HUB_ID_IN_EXPRESSION.sub(lambda match: LICENSE_REFS[match.group(1).lower()], raw)
+
+
+def _creative_commons_url(raw: str) -> str | None:
+    match = _CC_URL.search(raw)
+    if match is None:
+        return None
+    if match.group("pd"):
+        return "CC0-1.0" if match.group("pd").lower() == "zero" else "LicenseRef-Public-Domain-Mark-1.0"
+    elements = match.group("elements").lower()
+    if elements not in _CC_ELEMENTS:
+        return None
+    return f"CC-{elements.upper()}-{match.group('version')}"
+
+
+def _creative_commons_name(raw: str) -> str | None:
+    lowered = raw.lower()
+    if not _CC_NAME.search(lowered):
+        return None
+    if "zero" in lowered or "cc0" in lowered:
+        return "CC0-1.0"
+    elements = [code for phrase, code in _CC_NAME_PARTS if phrase in lowered]
+    version = _VERSION.search(lowered)
+    if "by" not in elements or version is None:
+        return None
+    ordered = [code for code in ("by", "nc", "nd", "sa") if code in elements]
+    return f"CC-{'-'.join(ordered).upper()}-{version.group(1)}"
+
+
+def _free_text(raw: str) -> str | None:
+    for pattern, spdx in _FREE_TEXT:
+        if pattern.search(raw):
+            return spdx
+    return None
