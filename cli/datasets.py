@@ -49,7 +49,9 @@ def show(state: AppState, ref: str, as_json: bool) -> None:
         print_json(details)
         return
     out = console()
-    out.print(f"[bold]{details['dataset']}@{details['version']}[/bold] {details['description'] or ''}")
+    out.print(
+        f"[bold]{details['dataset']}@{details['version']}[/bold] {details['description'] or ''}"
+    )
     out.print(f"  records {details['records']}, {details['size_bytes'] / 1e6:.2f} MB")
     out.print(f"  manifest {details['manifest_hash']}")
     out.print(f"  declared licence: {details['declared_license'] or 'none'}")
@@ -58,11 +60,25 @@ def show(state: AppState, ref: str, as_json: bool) -> None:
     out.print(f"  trained models: {', '.join(details['models']) or 'none'}")
     licences = Table("licence", "category", "records", "flags", title="licences")
     for entry in details["licenses"]:
-        licences.add_row(entry["spdx"], entry["category"], str(entry["records"]), ", ".join(entry["flags"]))
+        licences.add_row(
+            entry["spdx"], entry["category"], str(entry["records"]), ", ".join(entry["flags"])
+        )
     out.print(licences)
     runs = Table("run", "status", "files", "failed", "records", "new", title="ingest runs")
     for run in details["ingest_runs"]:
-        runs.add_row(*(str(run[key]) for key in ("run", "status", "files_seen", "files_failed", "records_seen", "records_added")))
+        runs.add_row(
+            *(
+                str(run[key])
+                for key in (
+                    "run",
+                    "status",
+                    "files_seen",
+                    "files_failed",
+                    "records_seen",
+                    "records_added",
+                )
+            )
+        )
     out.print(runs)
     for run in details["ingest_runs"]:
         for error in run["errors"]:

@@ -51,7 +51,12 @@ def ingest(
         dataset=dataset, version=version, license=license_, source=source, text_field=text_field
     )
     if sys.stderr.isatty() and not as_json:
-        columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+        )
         with Progress(*columns, transient=True) as progress:
             summary = ingest_paths(state.engine, paths, options, ProgressBar(progress))
     else:
@@ -73,7 +78,8 @@ def _print_summary(summary: IngestSummary) -> None:
     out.print(
         f"  files {summary.files_seen} ({summary.files_failed} failed), "
         f"records {summary.records_seen} read, {summary.records_added} new content, "
-        f"{summary.occurrences_added} added / {summary.occurrences_updated} changed in the version, "
+        f"{summary.occurrences_added} added / {summary.occurrences_updated} changed "
+        "in the version, "
         f"{summary.bytes_read / 1e6:.2f} MB"
     )
     out.print(f"  manifest {summary.manifest_hash}")
@@ -81,11 +87,16 @@ def _print_summary(summary: IngestSummary) -> None:
         licences = ", ".join(f"{spdx} {count}" for spdx, count in sorted(summary.licenses.items()))
         out.print(f"  licences: {licences}")
     if summary.skipped:
-        out.print(f"  skipped {len(summary.skipped)} file(s), e.g. {summary.skipped[0].path}: {summary.skipped[0].reason}")
+        out.print(
+            f"  skipped {len(summary.skipped)} file(s), e.g. "
+            f"{summary.skipped[0].path}: {summary.skipped[0].reason}"
+        )
     if summary.problems:
         table = Table("locator", "problem", title=f"{summary.problem_count} problem(s) recorded")
         for problem in summary.problems:
             table.add_row(problem.locator, problem.reason)
         out.print(table)
         if summary.problem_count > len(summary.problems):
-            out.print(f"  ... see `lineage dataset show {summary.dataset}@{summary.version}` for all")
+            out.print(
+                f"  ... see `lineage dataset show {summary.dataset}@{summary.version}` for all"
+            )

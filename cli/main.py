@@ -25,8 +25,19 @@ def init(state: AppState) -> None:
 
 @cli.command()
 @click.argument("model")
-@click.option("--format", "fmt", type=click.Choice(sorted(EXPORT_FORMATS)), default="markdown", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(EXPORT_FORMATS)),
+    default="markdown",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: stdout).",
+)
 @pass_state
 def export(state: AppState, model: str, fmt: str, output: Path | None) -> None:
     """Write a disclosure document for MODEL: the EU AI Act public summary of training content."""

@@ -20,7 +20,9 @@ def model_group() -> None:
 @click.argument("name")
 @click.option("--dataset", "datasets", multiple=True, metavar="NAME[@VERSION]", help="Repeatable.")
 @click.option("--base-model", "base_models", multiple=True, metavar="NAME", help="Repeatable.")
-@click.option("--relation", type=click.Choice(MODEL_RELATIONS), help="How it derives from the base.")
+@click.option(
+    "--relation", type=click.Choice(MODEL_RELATIONS), help="How it derives from the base."
+)
 @click.option("--license", "license_", metavar="SPDX", help="The model's own licence.")
 @click.option(
     "--card",
@@ -50,5 +52,10 @@ def register(
         run = register_model(session, registration)
         click.echo(
             f"{name}: training run {run.id} on {', '.join(registration.datasets) or 'no new data'}"
-            + (f", from {', '.join(registration.base_models)} ({registration.relation or 'fine-tune'})" if registration.base_models else "")
+            + (
+                f", from {', '.join(registration.base_models)} "
+                f"({registration.relation or 'fine-tune'})"
+                if registration.base_models
+                else ""
+            )
         )

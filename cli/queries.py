@@ -30,7 +30,10 @@ def trained(state: AppState, model: str, as_json: bool) -> None:
 
 def _print_report(report: TrainingDataReport) -> None:
     out = console()
-    out.print(f"[bold]{report.model}[/bold] was trained on {len(report.datasets)} dataset version(s), {report.distinct_records} distinct records")
+    out.print(
+        f"[bold]{report.model}[/bold] was trained on {len(report.datasets)} dataset version(s), "
+        f"{report.distinct_records} distinct records"
+    )
     for entry in report.models[1:]:
         out.print(f"  lineage: {entry.name} ({describe_path(entry.path)})")
     for name in report.models_without_data:
@@ -67,7 +70,12 @@ def lookup(state: AppState, files: tuple[Path, ...], text: str | None, as_json: 
         else:
             results = {str(path): lookup_path(session, path) for path in files}
     if as_json:
-        print_json([{"input": name, "matches": [m.as_dict() for m in matches]} for name, matches in results.items()])
+        print_json(
+            [
+                {"input": name, "matches": [m.as_dict() for m in matches]}
+                for name, matches in results.items()
+            ]
+        )
         return
     for name, matches in results.items():
         _print_matches(name, matches)
@@ -84,7 +92,11 @@ def _print_matches(name: str, matches: list[Match]) -> None:
         table.add_row(
             "exact" if match.exact else f"{match.similarity:.2f}",
             match.sha256[:12],
-            "\n".join(f"{loc.dataset}@{loc.version}: {loc.locator} [{loc.license}]" for loc in match.locations),
-            "\n".join(f"{model} ({'; '.join(paths)})" for model, paths in match.models.items()) or "none",
+            "\n".join(
+                f"{loc.dataset}@{loc.version}: {loc.locator} [{loc.license}]"
+                for loc in match.locations
+            ),
+            "\n".join(f"{model} ({'; '.join(paths)})" for model, paths in match.models.items())
+            or "none",
         )
     out.print(table)

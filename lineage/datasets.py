@@ -36,7 +36,9 @@ def list_datasets(session: Session) -> list[DatasetListing]:
                 versions=[version.version for version in dataset.versions],
                 latest_records=latest.record_count if latest else 0,
                 latest_bytes=latest.size_bytes if latest else 0,
-                declared_license=dataset.declared_license.spdx if dataset.declared_license else None,
+                declared_license=dataset.declared_license.spdx
+                if dataset.declared_license
+                else None,
             )
         )
     return listings
@@ -59,7 +61,10 @@ def describe_dataset(session: Session, ref: str) -> dict[str, Any]:
             {"dataset": parent.ref, "path": describe_path(path)}
             for parent, path in upstream_versions(session, version)[1:]
         ],
-        "licenses": [vars(entry) | {"flags": list(entry.flags)} for entry in license_counts(session, [version.id])],
+        "licenses": [
+            vars(entry) | {"flags": list(entry.flags)}
+            for entry in license_counts(session, [version.id])
+        ],
         "sources": [vars(entry) for entry in source_counts(session, version.id)],
         "models": list(models_trained_on(session, [version])),
         "ingest_runs": _ingest_runs(session, version),

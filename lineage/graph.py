@@ -141,7 +141,9 @@ def models_consuming(session: Session, version: DatasetVersion) -> list[Model]:
     )
 
 
-def training_data(session: Session, model: Model) -> dict[int, tuple[DatasetVersion, list[InclusionPath]]]:
+def training_data(
+    session: Session, model: Model
+) -> dict[int, tuple[DatasetVersion, list[InclusionPath]]]:
     """Every dataset version that trained `model`, transitively, with all paths to it."""
     reached: dict[int, tuple[DatasetVersion, list[InclusionPath]]] = {}
     for ancestor, model_path in ancestor_models(session, model):
@@ -154,7 +156,9 @@ def training_data(session: Session, model: Model) -> dict[int, tuple[DatasetVers
     return reached
 
 
-def models_trained_on(session: Session, versions: Iterable[DatasetVersion]) -> dict[str, list[InclusionPath]]:
+def models_trained_on(
+    session: Session, versions: Iterable[DatasetVersion]
+) -> dict[str, list[InclusionPath]]:
     """Every model that saw any of `versions`, transitively, by name with the paths to it."""
     reached: dict[str, list[InclusionPath]] = {}
     for start in versions:

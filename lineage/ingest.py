@@ -353,12 +353,13 @@ class _Ingestor:
 
     def _flush(self) -> None:
         """Store the pending batch, and the problems met so far, in one transaction."""
-        pending, problems = self.pending, self.problems
-        self.pending, self.problems = [], []
+        pending, self.pending = self.pending, []
         with session_scope(self.engine) as session:
             record_ids = self._store_records(session, pending)
             stored = [entry for entry in pending if entry.sha256 in record_ids]
             self._store_occurrences(session, stored, record_ids)
+            # Taken after fingerprinting, which may add problems of its own.
+            problems, self.problems = self.problems, []
             session.add_all(
                 IngestError(ingest_run_id=self.run_id, **vars(problem)) for problem in problems
             )
@@ -396,7 +397,11 @@ class _Ingestor:
 
     def _fingerprinted_row(self, entry: _Pending) -> dict[str, Any] | None:
         item = entry.item
-        row: dict[str, Any] = {"sha256": entry.sha256, "kind": item.kind, "size_bytes": len(item.data)}
+        row: dict[str, Any] = {
+            "sha256": entry.sha256,
+            "kind": item.kind,
+            "size_bytes": len(item.data),
+        }
         if item.kind == "image":
             try:
                 image = fingerprint_image(item.data)
@@ -448,9 +453,10 @@ class _Ingestor:
                     wanted | {"dataset_version_id": self.version_id, "locator": entry.item.locator}
                 )
             elif any(getattr(current, key) != value for key, value in wanted.items()):
-                session.execute(update(Occurrence).where(Occurrence.id == current.id).values(wanted))
+                session.execute(
+                    update(Occurrence).where(Occurrence.id == current.id).values(wanted)
+                )
                 self.summary.occurrences_updated += 1
         if new_rows:
             session.execute(insert(Occurrence), new_rows)
             self.summary.occurrences_added += len(new_rows)
-

@@ -99,8 +99,10 @@ def lookup_text(
     matches = []
     for row in candidates:
         exact = row.sha256 == sha or row.text_sha256 == fingerprint.text_sha256
-        similarity = 1.0 if exact else estimate_jaccard(
-            fingerprint.minhash, minhash_from_bytes(row.minhash, params)
+        similarity = (
+            1.0
+            if exact
+            else estimate_jaccard(fingerprint.minhash, minhash_from_bytes(row.minhash, params))
         )
         if exact or similarity >= params.threshold:
             matches.append(Match(row.sha256, "text", similarity, exact))
@@ -128,7 +130,9 @@ def _check_stored_params(
             try:
                 check_compatible(TextFingerprintParams.from_dict(found), params)
             except IncompatibleFingerprintError as exc:
-                raise IncompatibleFingerprintError(f"cannot compare with stored records: {exc}") from exc
+                raise IncompatibleFingerprintError(
+                    f"cannot compare with stored records: {exc}"
+                ) from exc
 
 
 def lookup_image(session: Session, data: bytes) -> list[Match]:

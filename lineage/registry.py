@@ -120,7 +120,9 @@ def _link_base_model(session: Session, model: Model, base_name: str, relation: s
         )
     )
     if link is None:
-        session.add(ModelDerivation(child_model_id=model.id, parent_model_id=base.id, relation=relation))
+        session.add(
+            ModelDerivation(child_model_id=model.id, parent_model_id=base.id, relation=relation)
+        )
     else:
         link.relation = relation
 
@@ -157,7 +159,9 @@ def derive_dataset(
     that is only known through its parents.
     """
     if operation not in DATASET_OPERATIONS:
-        raise InputError(f"unknown operation {operation!r} (one of: {', '.join(DATASET_OPERATIONS)})")
+        raise InputError(
+            f"unknown operation {operation!r} (one of: {', '.join(DATASET_OPERATIONS)})"
+        )
     if not parent_refs:
         raise InputError("a derived dataset needs at least one parent (--from)")
     parents = [resolve_dataset_version(session, ref) for ref in parent_refs]

@@ -29,7 +29,9 @@ DENIED_FUNCTION_PREFIXES = ("sqlite_", "postgres_", "read_", "parquet_", "iceber
 DENIED_FUNCTIONS = {"query", "query_table", "glob", "getenv", "json_execute_serialized_sql"}
 _VIEW_DOC = re.compile(r"^-- (?P<name>\w+): (?P<doc>.+)$", re.M)
 _VIEWS_SQL = resources.files("lineage").joinpath("views.sql").read_text(encoding="utf-8")
-VIEW_DOCS: dict[str, str] = {m.group("name"): m.group("doc") for m in _VIEW_DOC.finditer(_VIEWS_SQL)}
+VIEW_DOCS: dict[str, str] = {
+    m.group("name"): m.group("doc") for m in _VIEW_DOC.finditer(_VIEWS_SQL)
+}
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,9 @@ def sandbox(url: str) -> duckdb.DuckDBPyConnection:
         connection.execute("SET lock_configuration = true")
     except duckdb.Error as exc:
         connection.close()
-        raise SqlSandboxError(f"cannot open the lineage database in DuckDB: {_first_line(exc)}") from exc
+        raise SqlSandboxError(
+            f"cannot open the lineage database in DuckDB: {_first_line(exc)}"
+        ) from exc
     return connection
 
 
@@ -97,7 +101,9 @@ def _extension_path(name: str) -> Path:
         raise SqlSandboxError(f"the {package} package is not installed") from exc
     path = root / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
     if not path.is_file():
-        raise SqlSandboxError(f"{package} has no build for DuckDB {duckdb.__version__}: pin both alike")
+        raise SqlSandboxError(
+            f"{package} has no build for DuckDB {duckdb.__version__}: pin both alike"
+        )
     return path
 
 

@@ -124,9 +124,7 @@ class TrainingDataReport:
             "totals": {
                 "dataset_versions": len(self.datasets),
                 "distinct_records": self.distinct_records,
-                "licenses": [
-                    vars(entry) | {"flags": list(entry.flags)} for entry in self.licenses
-                ],
+                "licenses": [vars(entry) | {"flags": list(entry.flags)} for entry in self.licenses],
             },
             "flags": list(self.flags),
             "models_without_recorded_training_data": self.models_without_data,

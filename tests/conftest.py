@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 from PIL import Image
 
-from cli.app import cli
+from cli.main import cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE_DATA = Path(__file__).parent.parent / "sample_data"
@@ -50,7 +50,9 @@ def make_document(seed: int, words: int = 250) -> str:
 
 
 def _word(rng: random.Random) -> str:
-    return "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4)))
+    return "".join(
+        rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4))
+    )
 
 
 def edit_words(text: str, fraction: float, seed: int) -> str:

@@ -183,7 +183,13 @@ def test_parquet_rows_are_read_with_a_named_text_field(tmp_path: Path, run_cli, 
     pq.write_table(table, tmp_path / "rows.parquet")
 
     result = run_cli(
-        "ingest", tmp_path / "rows.parquet", "--dataset", "pq", "--text-field", "body_text", "--json"
+        "ingest",
+        tmp_path / "rows.parquet",
+        "--dataset",
+        "pq",
+        "--text-field",
+        "body_text",
+        "--json",
     )
 
     assert result.exit_code == 0, result.output

@@ -28,15 +28,24 @@ def lineage_world(tmp_path: Path, run_cli) -> dict[str, Path]:
         [{"text": make_document(50 + i), "license": "CC-BY-4.0"} for i in range(5)],
     )
     assert run_cli("ingest", web, "--dataset", "web", "--license", "CC-BY-NC-4.0").exit_code == 0
-    assert run_cli("ingest", pictures, "--dataset", "pictures", "--license", "CC0-1.0").exit_code == 0
+    assert (
+        run_cli("ingest", pictures, "--dataset", "pictures", "--license", "CC0-1.0").exit_code == 0
+    )
     assert run_cli("ingest", chat, "--dataset", "chat").exit_code == 0
     assert run_cli("derive", "web-clean@1", "--from", "web@1", "--op", "filter").exit_code == 0
     card = tmp_path / "base.md"
     card.write_text("---\ndatasets: [web-clean, pictures]\nlicense: apache-2.0\n---\n# Base\n")
     assert run_cli("model", "register", "base", "--card", card).exit_code == 0
     result = run_cli(
-        "model", "register", "tuned", "--dataset", "chat", "--base-model", "base",
-        "--relation", "fine-tune",
+        "model",
+        "register",
+        "tuned",
+        "--dataset",
+        "chat",
+        "--base-model",
+        "base",
+        "--relation",
+        "fine-tune",
     )
     assert result.exit_code == 0, result.output
     return {"web": web, "pictures": pictures, "chat": chat}
@@ -47,7 +56,10 @@ def test_trained_answers_transitively_through_the_fine_tune_and_derivation(linea
 
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    paths = {f"{d['dataset']}@{d['version']}": [p["description"] for p in d["paths"]] for d in report["datasets"]}
+    paths = {
+        f"{d['dataset']}@{d['version']}": [p["description"] for p in d["paths"]]
+        for d in report["datasets"]
+    }
     assert paths == {
         "chat@1": ["direct"],
         "web-clean@1": ["via base model base (fine-tune)"],

@@ -41,7 +41,9 @@ class ItemProblem:
     reason: str
 
 
-def read_items(file: CorpusFile, text_field: str | None = None) -> Iterator[ContentItem | ItemProblem]:
+def read_items(
+    file: CorpusFile, text_field: str | None = None
+) -> Iterator[ContentItem | ItemProblem]:
     """The items of `file`; problems with the whole file raise InputError."""
     if file.kind is FileKind.TABLE:
         rows = _table_rows(file)
@@ -58,9 +60,7 @@ def decode_utf8(data: bytes, locator: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{locator}: invalid UTF-8 at byte {exc.start} ({exc.reason})"
-        ) from exc
+        raise InputError(f"{locator}: invalid UTF-8 at byte {exc.start} ({exc.reason})") from exc
 
 
 def _read_bytes(file: CorpusFile) -> bytes:
@@ -128,8 +128,7 @@ def _json_rows(file: CorpusFile) -> Iterator[RowResult]:
 def _csv_rows(file: CorpusFile) -> Iterator[RowResult]:
     try:
         with file.path.open(encoding="utf-8-sig", newline="") as handle:
-            for number, row in enumerate(csv.DictReader(handle), start=1):
-                yield number, row
+            yield from enumerate(csv.DictReader(handle), start=1)
     except UnicodeDecodeError as exc:
         raise InputError(f"{file.locator}: invalid UTF-8 ({exc.reason})") from exc
     except csv.Error as exc:
@@ -162,7 +161,9 @@ def _items_from_rows(
         field = field or detect_text_field(row)
         text = row.get(field) if field else None
         if not isinstance(text, str):
-            yield ItemProblem(row_locator, "no-text-field", _missing_text_reason(row_locator, field))
+            yield ItemProblem(
+                row_locator, "no-text-field", _missing_text_reason(row_locator, field)
+            )
             continue
         yield ContentItem(
             row_locator,

@@ -114,7 +114,9 @@ def _classify(root: CorpusRoot, path: Path, listing: CorpusListing) -> None:
         return
     kind = _kind_of(path.suffix.lower())
     if kind is None:
-        listing.skipped.append(SkippedFile(path, f"unsupported file type {path.suffix or '(none)'}"))
+        listing.skipped.append(
+            SkippedFile(path, f"unsupported file type {path.suffix or '(none)'}")
+        )
         return
     listing.files.append(CorpusFile(path, _locator(root, path), kind, root))
 

@@ -1,7 +1,7 @@
 """Image fingerprints: pHash and dHash from one reduced-size decode.
 
 JPEGs are decoded in draft mode at a fraction of their size, since both hashes look at a
-32×32 (pHash) or 9×8 (dHash) greyscale thumbnail anyway.
+32x32 (pHash) or 9x8 (dHash) greyscale thumbnail anyway.
 """
 
 from __future__ import annotations
@@ -43,14 +43,19 @@ def fingerprint_image(data: bytes) -> ImageFingerprint:
             image = Image.open(io.BytesIO(data))
             width, height = image.size
             if width * height > MAX_PIXELS:
-                raise FingerprintError(f"image of {width}×{height} pixels exceeds the limit")
+                raise FingerprintError(f"image of {width}x{height} pixels exceeds the limit")
             fmt = image.format or "unknown"
             image.draft("L", DRAFT_SIZE)
             grey = image.convert("L")
     except FingerprintError:
         raise
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning) as exc:
+    except (
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
         raise FingerprintError(f"not a readable image: {exc}") from exc
     return ImageFingerprint(
         phash=hash_to_int(imagehash.phash(grey)),

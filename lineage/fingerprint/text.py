@@ -57,7 +57,7 @@ class TextFingerprintParams:
 
     def __post_init__(self) -> None:
         if self.bands * self.rows > self.num_perm:
-            raise ValueError("bands × rows must not exceed num_perm")
+            raise ValueError("bands x rows must not exceed num_perm")
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -113,7 +113,9 @@ def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
 
 
-def fingerprint_text(text: str, params: TextFingerprintParams = DEFAULT_TEXT_PARAMS) -> TextFingerprint:
+def fingerprint_text(
+    text: str, params: TextFingerprintParams = DEFAULT_TEXT_PARAMS
+) -> TextFingerprint:
     normalized = normalize_text(text)
     minhash = MinHash(
         num_perm=params.num_perm,
@@ -164,7 +166,9 @@ def check_compatible(stored: TextFingerprintParams, wanted: TextFingerprintParam
     stored_key, wanted_key = stored.signature_key(), wanted.signature_key()
     differing = sorted(key for key in stored_key if stored_key[key] != wanted_key.get(key))
     if differing:
-        detail = ", ".join(f"{key}: {stored_key[key]} vs {wanted_key.get(key)}" for key in differing)
+        detail = ", ".join(
+            f"{key}: {stored_key[key]} vs {wanted_key.get(key)}" for key in differing
+        )
         raise IncompatibleFingerprintError(
             f"fingerprints were made with other parameters ({detail}); "
             "re-ingest with matching parameters to compare them"

@@ -17,7 +17,9 @@ from lineage.licenses.expression import normalize_license
 
 # Share of the text (in percent) that the recognised licence must cover.
 MIN_COVERAGE = 75.0
-_SPDX_HEADER = re.compile(r"SPDX-License-Identifier:\s*(?P<expression>[^\n*]+?)\s*(?:\*/|-->|$)", re.M)
+_SPDX_HEADER = re.compile(
+    r"SPDX-License-Identifier:\s*(?P<expression>[^\n*]+?)\s*(?:\*/|-->|$)", re.M
+)
 
 
 @dataclass(frozen=True)

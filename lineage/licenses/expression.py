@@ -70,7 +70,9 @@ _FREE_TEXT = (
 )
 _HUB_ID_IN_EXPRESSION = re.compile(
     r"(?<![\w.+-])("
-    + "|".join(re.escape(key) for key in sorted(LICENSE_REFS, key=len, reverse=True) if " " not in key)
+    + "|".join(
+        re.escape(key) for key in sorted(LICENSE_REFS, key=len, reverse=True) if " " not in key
+    )
     + r")(?![\w.+-])",
     re.IGNORECASE,
 )
@@ -114,7 +116,9 @@ def _spdx_expression(raw: str) -> str | None:
     keys = licensing.license_keys(parsed)
     if any(key.lower() in LICENSE_REFS for key in keys):
         parsed = licensing.parse(_replace_refs(raw), validate=False)
-    unknown = [key for key in licensing.unknown_license_keys(parsed) if not key.startswith("LicenseRef-")]
+    unknown = [
+        key for key in licensing.unknown_license_keys(parsed) if not key.startswith("LicenseRef-")
+    ]
     if unknown:
         return None
     return str(parsed)
@@ -130,7 +134,11 @@ def _creative_commons_url(raw: str) -> str | None:
     if match is None:
         return None
     if match.group("pd"):
-        return "CC0-1.0" if match.group("pd").lower() == "zero" else "LicenseRef-Public-Domain-Mark-1.0"
+        return (
+            "CC0-1.0"
+            if match.group("pd").lower() == "zero"
+            else "LicenseRef-Public-Domain-Mark-1.0"
+        )
     elements = match.group("elements").lower()
     if elements not in _CC_ELEMENTS:
         return None

@@ -58,8 +58,13 @@ class LicenseFacts:
         return tuple(flags)
 
 
-def _facts(category: LicenseCategory, commercial: bool | None = True, attribution: bool = False,
-           share_alike: bool = False, derivatives: bool | None = True) -> LicenseFacts:
+def _facts(
+    category: LicenseCategory,
+    commercial: bool | None = True,
+    attribution: bool = False,
+    share_alike: bool = False,
+    derivatives: bool | None = True,
+) -> LicenseFacts:
     return LicenseFacts(category, commercial, attribution, share_alike, derivatives)
 
 
