@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -11,7 +12,7 @@ from cli.app import AppState, console, json_option, pass_state, print_json
 from lineage.errors import InputError
 from lineage.graph import describe_path
 from lineage.lookup import Match, lookup_path, lookup_text
-from lineage.training_data import TrainingDataReport, trained_on
+from lineage.training_data import DatasetUse, TrainingDataReport, trained_on
 
 
 @click.command()
@@ -45,14 +46,24 @@ def _print_report(report: TrainingDataReport) -> None:
             "\n".join(describe_path(path) for path in use.paths),
             str(use.records),
             "\n".join(f"{entry.spdx} ({entry.records})" for entry in use.licenses),
-            "\n".join(f"{entry.domain or entry.uri} ({entry.records})" for entry in use.sources[:3])
-            + (f"\n+{len(use.sources) - 3} more" if len(use.sources) > 3 else ""),
+            _source_lines(use),
             ", ".join(use.flags),
         )
     out.print(table)
     totals = ", ".join(f"{entry.spdx} {entry.records}" for entry in report.licenses)
     out.print(f"licences over all data: {totals}")
     out.print(f"flags: {', '.join(report.flags) or 'none'}")
+
+
+def _source_lines(use: DatasetUse, shown: int = 3) -> str:
+    """Sources grouped by web domain (or URI), largest first."""
+    records: Counter[str] = Counter()
+    for entry in use.sources:
+        records[entry.domain or entry.uri] += entry.records
+    lines = [f"{name} ({count})" for name, count in records.most_common(shown)]
+    if len(records) > shown:
+        lines.append(f"+{len(records) - shown} more")
+    return "\n".join(lines)
 
 
 @click.command()

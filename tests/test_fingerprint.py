@@ -1,0 +1,129 @@
+"""Fingerprints as a library: datasketch-compatible MinHash, every script, safe image decoding."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import imagehash
+import pytest
+from datasketch import MinHash
+from PIL import Image
+
+from lineage.errors import FingerprintError, IncompatibleFingerprintError
+from lineage.fingerprint import (
+    DEFAULT_TEXT_PARAMS,
+    TextFingerprintParams,
+    check_compatible,
+    estimate_jaccard,
+    fingerprint_image,
+    fingerprint_text,
+    hamming_distance,
+    minhash_from_bytes,
+    minhash_to_bytes,
+    normalize_text,
+    shingles,
+)
+from lineage.fingerprint.image import hash_to_int
+from lineage.fingerprint.text import shingle_hashes
+from tests.conftest import edit_words, make_document, make_image
+
+
+def test_signature_is_the_datasketch_minhash_of_the_shingle_hashes():
+    text = make_document(3)
+    expected = MinHash(num_perm=128, seed=1, hashfunc=lambda value: value)
+    expected.update_batch(shingle_hashes(normalize_text(text), DEFAULT_TEXT_PARAMS.ngram))
+
+    assert list(fingerprint_text(text).minhash.hashvalues) == list(expected.hashvalues)
+
+
+def test_signature_survives_the_database_round_trip():
+    fingerprint = fingerprint_text(make_document(4))
+    restored = minhash_from_bytes(minhash_to_bytes(fingerprint.minhash), DEFAULT_TEXT_PARAMS)
+    assert restored == fingerprint.minhash
+    assert estimate_jaccard(restored, fingerprint.minhash) == 1.0
+
+
+def test_estimated_jaccard_tracks_the_true_jaccard_of_the_shingles():
+    original = make_document(5, words=400)
+    edited = edit_words(original, 0.1, seed=9)
+    first, second = (shingles(normalize_text(text), 3) for text in (original, edited))
+    true_jaccard = len(first & second) / len(first | second)
+    estimate = estimate_jaccard(
+        fingerprint_text(original).minhash, fingerprint_text(edited).minhash
+    )
+    assert abs(estimate - true_jaccard) < 0.12
+    assert estimate >= DEFAULT_TEXT_PARAMS.threshold
+
+
+def test_normalisation_ignores_case_width_and_spacing():
+    fullwidth_hello = "\uff28\uff45\uff4c\uff4c\uff4f"
+    assert normalize_text(f"  {fullwidth_hello}\tWORLD\n\n again ") == "hello world again"
+    assert fingerprint_text("Hello   World again").text_sha256 == (
+        fingerprint_text("hello world AGAIN").text_sha256
+    )
+
+
+def test_chinese_and_thai_are_shingled_by_character():
+    chinese = shingles(normalize_text("银杏树叶变黄了"), 3)
+    assert "银 杏 树" in chinese and len(chinese) == 5
+    thai = shingles(normalize_text("ภาษาไทย"), 3)
+    assert len(thai) >= 3
+    mixed = shingles(normalize_text("模型 model 训练"), 3)
+    assert mixed == {"模 型 model", "型 model 训", "model 训 练"}
+
+
+def test_near_duplicate_chinese_text_still_matches():
+    original = "梅雨季节已经持续了两个星期。院子里的青苔长得格外茂盛,石阶上滑得几乎站不住。" * 2
+    edited = original.replace("两个", "三个").replace("青苔", "苔藓")
+    similarity = estimate_jaccard(
+        fingerprint_text(original).minhash, fingerprint_text(edited).minhash
+    )
+    assert similarity >= DEFAULT_TEXT_PARAMS.threshold
+
+
+def test_signatures_made_with_other_parameters_are_refused():
+    other = TextFingerprintParams(num_perm=64, bands=21)
+    with pytest.raises(IncompatibleFingerprintError, match="num_perm"):
+        check_compatible(DEFAULT_TEXT_PARAMS, other)
+    check_compatible(DEFAULT_TEXT_PARAMS, TextFingerprintParams(threshold=0.9))
+
+
+def test_band_keys_differ_per_band_even_for_equal_values():
+    keys = fingerprint_text("").band_keys
+    assert len(keys) == DEFAULT_TEXT_PARAMS.bands and len(set(keys)) == len(keys)
+
+
+def test_image_hashes_equal_imagehash_on_the_decoded_picture(tmp_path: Path):
+    path = make_image(tmp_path / "a.png", seed=2)
+    fingerprint = fingerprint_image(path.read_bytes())
+    grey = Image.open(path).convert("L")
+    assert fingerprint.phash == hash_to_int(imagehash.phash(grey))
+    assert fingerprint.dhash == hash_to_int(imagehash.dhash(grey))
+    assert (fingerprint.width, fingerprint.height, fingerprint.format) == (192, 192, "PNG")
+
+
+def test_resized_jpeg_stays_close_and_another_picture_does_not(tmp_path: Path):
+    original = fingerprint_image(make_image(tmp_path / "a.png", seed=2).read_bytes())
+    buffer = io.BytesIO()
+    Image.open(tmp_path / "a.png").resize((96, 96)).save(buffer, "JPEG", quality=40)
+    resized = fingerprint_image(buffer.getvalue())
+    other = fingerprint_image(make_image(tmp_path / "b.png", seed=77).read_bytes())
+    assert hamming_distance(original.phash, resized.phash) <= 6
+    assert hamming_distance(original.phash, other.phash) > 12
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"GIF89a not really", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, b"plain text, not an image"],
+)
+def test_undecodable_images_raise_a_fingerprint_error(data: bytes):
+    with pytest.raises(FingerprintError):
+        fingerprint_image(data)
+
+
+def test_decompression_bomb_is_refused_before_decoding():
+    buffer = io.BytesIO()
+    Image.new("1", (10_000, 10_000)).save(buffer, "PNG")
+    with pytest.raises(FingerprintError, match="exceeds"):
+        fingerprint_image(buffer.getvalue())
