@@ -118,10 +118,13 @@ def versions_consumed(session: Session, model: Model) -> list[DatasetVersion]:
     return list(
         session.scalars(
             select(DatasetVersion)
-            .join(TrainingInput, TrainingInput.dataset_version_id == DatasetVersion.id)
-            .join(TrainingRun, TrainingRun.id == TrainingInput.training_run_id)
-            .where(TrainingRun.model_id == model.id)
-            .distinct()
+            .where(
+                DatasetVersion.id.in_(
+                    select(TrainingInput.dataset_version_id)
+                    .join(TrainingRun, TrainingRun.id == TrainingInput.training_run_id)
+                    .where(TrainingRun.model_id == model.id)
+                )
+            )
             .order_by(DatasetVersion.id)
         )
     )
@@ -132,10 +135,13 @@ def models_consuming(session: Session, version: DatasetVersion) -> list[Model]:
     return list(
         session.scalars(
             select(Model)
-            .join(TrainingRun, TrainingRun.model_id == Model.id)
-            .join(TrainingInput, TrainingInput.training_run_id == TrainingRun.id)
-            .where(TrainingInput.dataset_version_id == version.id)
-            .distinct()
+            .where(
+                Model.id.in_(
+                    select(TrainingRun.model_id)
+                    .join(TrainingInput, TrainingInput.training_run_id == TrainingRun.id)
+                    .where(TrainingInput.dataset_version_id == version.id)
+                )
+            )
             .order_by(Model.name)
         )
     )

@@ -119,11 +119,10 @@ def _check_stored_params(
     """Refuse to compare with records fingerprinted under other parameters."""
     if not record_ids:
         return
+    # Versions first, then their JSON parameters: PostgreSQL cannot DISTINCT over json.
+    versions = select(Occurrence.dataset_version_id).where(Occurrence.record_id.in_(record_ids))
     stored = session.scalars(
-        select(DatasetVersion.fingerprint_params)
-        .join(Occurrence, Occurrence.dataset_version_id == DatasetVersion.id)
-        .where(Occurrence.record_id.in_(record_ids))
-        .distinct()
+        select(DatasetVersion.fingerprint_params).where(DatasetVersion.id.in_(versions))
     )
     for found in stored:
         if found is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from lineage.db import connect, current_revision, head_revision
@@ -53,3 +55,10 @@ def test_bad_database_url_is_a_user_error(run_cli):
 
     assert result.exit_code == 1
     assert "not a database URL" in result.output
+
+
+def test_migrations_and_models_agree(tmp_path: Path):
+    engine = connect(f"sqlite:///{tmp_path / 'fresh.db'}")
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []

@@ -47,6 +47,9 @@ class CorpusRoot:
     """One PATH given to `ingest`: a folder or a single file."""
 
     path: Path
+    _license_files: dict[Path, Path | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def name(self) -> str:
@@ -68,7 +71,9 @@ class CorpusRoot:
         """The nearest LICENSE/COPYING file in `path`'s folder or above it, up to the root."""
         folder = path.parent
         while True:
-            found = _license_file_in(folder)
+            if folder not in self._license_files:
+                self._license_files[folder] = _license_file_in(folder)
+            found = self._license_files[folder]
             if found is not None or folder == self.folder or folder == folder.parent:
                 return found
             folder = folder.parent

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 05:44:50.645376
+Create Date: 2026-11-26 06:25:00.163509
 """
 
 from collections.abc import Sequence
@@ -94,7 +94,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("record_id", "band", name=op.f("pk_lsh_bands")),
     )
     with op.batch_alter_table("lsh_bands", schema=None) as batch_op:
-        batch_op.create_index("ix_lsh_bands_band_key", ["band", "key"], unique=False)
+        batch_op.create_index("ix_lsh_bands_key", ["key"], unique=False)
 
     op.create_table(
         "models",
@@ -354,7 +354,7 @@ def downgrade() -> None:
     op.drop_table("dataset_versions")
     op.drop_table("models")
     with op.batch_alter_table("lsh_bands", schema=None) as batch_op:
-        batch_op.drop_index("ix_lsh_bands_band_key")
+        batch_op.drop_index("ix_lsh_bands_key")
 
     op.drop_table("lsh_bands")
     op.drop_table("datasets")
