@@ -1,0 +1,360 @@
+"""Benchmark: end-to-end ingest throughput and peak memory, against plain fingerprinting loops.
+
+What it measures, on this machine, with corpora generated deterministically in a temp folder:
+
+1. Text: `--docs` documents of ~250 words, one .txt file each, ingested end to end with
+   `lineage.ingest.ingest_paths` into a fresh SQLite file per run. The baseline, in the same
+   process and over the same files, reads each file and builds a
+   `datasketch.MinHash(num_perm=128)` of its word 3-gram shingles (`str.split`, joined by
+   spaces, `update_batch` with datasketch's default SHA-1 hash). Reported in MB/s (10^6 bytes
+   of document text per second).
+2. Images: `--images` JPEGs of 1024x768 (smooth colour blobs plus noise), ingested the same
+   way; the baseline is `imagehash.phash(Image.open(path))` over the same files. In images/s.
+3. Memory: `--big-docs` short documents (~60 words) in a few JSONL files of {"text": ...},
+   ingested in a child process (this script with `--memory-child`), which reports its own peak
+   RSS from /proc/self/status VmHWM (see `peak_rss_mib` for why not ru_maxrss). Also reports
+   the child's peak before ingest starts (imports, schema) and that run's speed.
+
+Ingest timings cover `ingest_paths` only: the engine is connected and migrated beforehand. Each
+figure is the median of `--repeats` runs, ingest and baseline interleaved, with min-max spread.
+
+    .venv/bin/python bench/ingest_throughput.py                       # defaults, several minutes
+    .venv/bin/python bench/ingest_throughput.py --docs 200 --images 20 --big-docs 5000 --repeats 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import datasketch
+import imagehash
+import numpy as np
+from PIL import Image
+
+from lineage.db import connect
+from lineage.ingest import IngestOptions, IngestSummary, ingest_paths
+
+DOC_WORDS = 250
+BIG_DOC_WORDS = 60
+BIG_DOC_FILES = 4
+SHINGLE_WORDS = 3
+NUM_PERM = 128
+IMAGE_SIZE = (1024, 768)
+VOCABULARY_SIZE = 4000
+MB = 1_000_000
+
+
+@dataclass
+class Row:
+    """One line of the result table: ingest and baseline samples of a rate in `unit`."""
+
+    workload: str
+    unit: str
+    ingest: list[float]
+    baseline: list[float]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_args(argv)
+    if args.memory_child:
+        print(json.dumps(memory_child(Path(args.memory_child[0]), args.memory_child[1])))
+        return
+    rows: list[Row] = []
+    memory: list[dict[str, float]] = []
+    with tempfile.TemporaryDirectory(prefix="lineage-bench-") as tmp:
+        work = Path(tmp)
+        rows.append(bench_text(work, args.docs, args.repeats))
+        rows.append(bench_images(work, args.images, args.repeats))
+        if not args.skip_memory:
+            memory = bench_memory(work, args.big_docs, args.repeats)
+    print_table(rows, memory, args)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Benchmark lineage ingest throughput and memory.")
+    parser.add_argument("--docs", type=int, default=2000, help="text documents (default 2000)")
+    parser.add_argument("--images", type=int, default=300, help="JPEG images (default 300)")
+    parser.add_argument(
+        "--big-docs", type=int, default=100_000, help="documents of the memory run (100000)"
+    )
+    parser.add_argument("--repeats", type=int, default=3, help="runs per figure (default 3)")
+    parser.add_argument("--skip-memory", action="store_true", help="skip the memory run")
+    parser.add_argument(
+        "--memory-child", nargs=2, metavar=("FOLDER", "DB_URL"), help=argparse.SUPPRESS
+    )
+    return parser.parse_args(argv)
+
+
+# Corpora -------------------------------------------------------------------------------------
+
+
+def vocabulary(size: int = VOCABULARY_SIZE) -> list[str]:
+    """Invented pronounceable words, the same on every run."""
+    rng = random.Random(0)
+    return [
+        "".join(
+            rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4))
+        )
+        for _ in range(size)
+    ]
+
+
+def documents(count: int, words: int, seed: int) -> Iterator[str]:
+    """`count` prose-like documents of `words` words: sentences of 8-16 words."""
+    rng = random.Random(seed)
+    vocab = vocabulary()
+    for _ in range(count):
+        chosen = rng.choices(vocab, k=words)
+        sentences = []
+        while chosen:
+            length = rng.randint(8, 16)
+            sentences.append(" ".join(chosen[:length]).capitalize() + ".")
+            chosen = chosen[length:]
+        yield " ".join(sentences)
+
+
+def write_text_corpus(folder: Path, count: int) -> int:
+    """One .txt file per document; returns the bytes of text written."""
+    folder.mkdir()
+    total = 0
+    for number, text in enumerate(documents(count, DOC_WORDS, seed=1)):
+        total += (folder / f"doc-{number:06d}.txt").write_bytes(text.encode())
+    return total
+
+
+def write_jsonl_corpus(folder: Path, count: int) -> int:
+    """`count` short documents spread over a few JSONL files; returns the bytes of text."""
+    folder.mkdir()
+    handles = [
+        (folder / f"part-{n}.jsonl").open("w", encoding="utf-8") for n in range(BIG_DOC_FILES)
+    ]
+    total = 0
+    for number, text in enumerate(documents(count, BIG_DOC_WORDS, seed=2)):
+        handles[number % BIG_DOC_FILES].write(json.dumps({"text": text}) + "\n")
+        total += len(text.encode())
+    for handle in handles:
+        handle.close()
+    return total
+
+
+def picture(seed: int) -> Image.Image:
+    """A natural-ish 1024x768 picture: smooth colour blobs, upscaled, plus sensor-like noise."""
+    rng = np.random.default_rng(seed)
+    width, height = IMAGE_SIZE
+    y, x = np.mgrid[0 : height // 4, 0 : width // 4] / (height // 4)
+    channels = []
+    for _ in range(3):
+        field = np.zeros(x.shape)
+        for _ in range(6):
+            cx, cy, radius, weight = rng.random(4)
+            field += weight * np.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (0.02 + 0.1 * radius))
+        channels.append(field / field.max())
+    small = Image.fromarray((np.stack(channels, axis=-1) * 255).astype(np.uint8))
+    pixels = np.asarray(small.resize(IMAGE_SIZE, Image.Resampling.BICUBIC), dtype=np.int16)
+    noisy = pixels + rng.normal(0, 8, pixels.shape).astype(np.int16)
+    return Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))
+
+
+def write_image_corpus(folder: Path, count: int) -> None:
+    folder.mkdir()
+    for number in range(count):
+        picture(number).save(folder / f"img-{number:05d}.jpg", quality=90)
+
+
+# Measurements --------------------------------------------------------------------------------
+
+
+def timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def ingest_once(folder: Path, db_url: str, expected: int) -> float:
+    """Seconds for one end-to-end ingest of `folder` into a freshly created database."""
+    engine = connect(db_url)
+    summary: list[IngestSummary] = []
+    seconds = timed(
+        lambda: summary.append(ingest_paths(engine, [folder], IngestOptions(dataset="bench")))
+    )
+    engine.dispose()
+    check_summary(summary[0], expected)
+    return seconds
+
+
+def check_summary(summary: IngestSummary, expected: int) -> None:
+    """A benchmark that silently ingested nothing would be fast and wrong."""
+    if summary.records_added != expected or summary.problem_count:
+        raise SystemExit(
+            f"ingest added {summary.records_added} of {expected} records "
+            f"with {summary.problem_count} problems: {summary.problems[:3]}"
+        )
+
+
+def word_shingles(text: str) -> list[bytes]:
+    words = text.split()
+    last = max(len(words) - SHINGLE_WORDS + 1, 1)
+    return [" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(last)]
+
+
+def minhash_baseline(paths: list[Path]) -> None:
+    for path in paths:
+        minhash = datasketch.MinHash(num_perm=NUM_PERM)
+        minhash.update_batch(word_shingles(path.read_text(encoding="utf-8")))
+
+
+def phash_baseline(paths: list[Path]) -> None:
+    for path in paths:
+        imagehash.phash(Image.open(path))
+
+
+def interleaved(
+    repeats: int, ingest: Callable[[int], float], baseline: Callable[[], float]
+) -> tuple[list[float], list[float]]:
+    """Seconds of each run; alternating the two spreads any drift of the machine over both."""
+    ingest_seconds, baseline_seconds = [], []
+    for run in range(repeats):
+        ingest_seconds.append(ingest(run))
+        baseline_seconds.append(baseline())
+    return ingest_seconds, baseline_seconds
+
+
+def bench_text(work: Path, count: int, repeats: int) -> Row:
+    folder = work / "text"
+    megabytes = write_text_corpus(folder, count) / MB
+    paths = sorted(folder.iterdir())
+    ingest, baseline = interleaved(
+        repeats,
+        lambda run: ingest_once(folder, f"sqlite:///{work / f'text-{run}.db'}", count),
+        lambda: timed(lambda: minhash_baseline(paths)),
+    )
+    label = f"text: {count} docs x {DOC_WORDS} words ({megabytes:.1f} MB)"
+    return Row(label, "MB/s", rates(megabytes, ingest), rates(megabytes, baseline))
+
+
+def bench_images(work: Path, count: int, repeats: int) -> Row:
+    folder = work / "images"
+    write_image_corpus(folder, count)
+    paths = sorted(folder.iterdir())
+    ingest, baseline = interleaved(
+        repeats,
+        lambda run: ingest_once(folder, f"sqlite:///{work / f'images-{run}.db'}", count),
+        lambda: timed(lambda: phash_baseline(paths)),
+    )
+    label = f"images: {count} JPEG {IMAGE_SIZE[0]}x{IMAGE_SIZE[1]}"
+    return Row(label, "img/s", rates(count, ingest), rates(count, baseline))
+
+
+def rates(amount: float, seconds: list[float]) -> list[float]:
+    return [amount / second for second in seconds]
+
+
+# Memory --------------------------------------------------------------------------------------
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident set size so far, in MiB.
+
+    Read from VmHWM, not ru_maxrss: Linux carries the parent's peak across fork+exec into the
+    child's ru_maxrss (and so into the parent's RUSAGE_CHILDREN), which here would report the
+    size of the benchmark that generated the corpus rather than that of the ingest.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB elsewhere too
+
+
+def memory_child(folder: Path, db_url: str) -> dict[str, float]:
+    """Run in the child: ingest `folder` and report its speed and peak RSS before and after."""
+    engine = connect(db_url)
+    before = peak_rss_mib()
+    started = time.perf_counter()
+    summary = ingest_paths(engine, [folder], IngestOptions(dataset="bench"))
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": seconds,
+        "records": summary.records_added,
+        "problems": summary.problem_count,
+        "text_bytes": summary.bytes_read,
+        "peak_before_mib": before,
+        "peak_mib": peak_rss_mib(),
+    }
+
+
+def bench_memory(work: Path, count: int, repeats: int) -> list[dict[str, float]]:
+    folder = work / "big"
+    write_jsonl_corpus(folder, count)
+    results = []
+    for run in range(repeats):
+        db_url = f"sqlite:///{work / f'big-{run}.db'}"
+        command = [sys.executable, __file__, "--memory-child", str(folder), db_url]
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        result = json.loads(output.splitlines()[-1])
+        if result["records"] != count or result["problems"]:
+            raise SystemExit(f"memory run ingested {result['records']} of {count}: {result}")
+        results.append(result)
+    return results
+
+
+# Report --------------------------------------------------------------------------------------
+
+
+def number(value: float) -> str:
+    """Three significant figures or so, whatever the magnitude."""
+    return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
+
+
+def spread(values: list[float]) -> str:
+    return f"{number(min(values))}-{number(max(values))}"
+
+
+def print_table(rows: list[Row], memory: list[dict[str, float]], args: argparse.Namespace) -> None:
+    print(f"lineage ingest benchmark (median of {args.repeats} runs, min-max in brackets)")
+    print(f"baseline text: datasketch.MinHash({NUM_PERM}) of word {SHINGLE_WORDS}-gram shingles")
+    print("baseline images: imagehash.phash(Image.open(path))")
+    print()
+    header = f"{'workload':<42} {'unit':<6} {'ingest':>20} {'baseline':>20} {'ratio':>6}"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        ingest, baseline = statistics.median(row.ingest), statistics.median(row.baseline)
+        print(
+            f"{row.workload:<42} {row.unit:<6} "
+            f"{f'{number(ingest)} [{spread(row.ingest)}]':>20} "
+            f"{f'{number(baseline)} [{spread(row.baseline)}]':>20} {ingest / baseline:>6.2f}"
+        )
+    if memory:
+        print_memory(memory, args.big_docs)
+
+
+def print_memory(memory: list[dict[str, float]], count: int) -> None:
+    megabytes = memory[0]["text_bytes"] / MB
+    files = f"{BIG_DOC_FILES} JSONL files"
+    print()
+    print(f"memory: {count:,} docs x {BIG_DOC_WORDS} words ({megabytes:.1f} MB) in {files}")
+    print_measure("peak RSS during ingest", "MiB", [run["peak_mib"] for run in memory])
+    print_measure("peak RSS before ingest", "MiB", [run["peak_before_mib"] for run in memory])
+    print_measure("throughput", "docs/s", [count / run["seconds"] for run in memory])
+    print_measure("", "MB/s", [run["text_bytes"] / MB / run["seconds"] for run in memory])
+
+
+def print_measure(label: str, unit: str, values: list[float]) -> None:
+    print(f"  {label:<24} {number(statistics.median(values)):>10} {unit:<6} [{spread(values)}]")
+
+
+if __name__ == "__main__":
+    main()
