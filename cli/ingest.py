@@ -78,8 +78,8 @@ def _print_summary(summary: IngestSummary) -> None:
     out.print(
         f"  files {summary.files_seen} ({summary.files_failed} failed), "
         f"records {summary.records_seen} read, {summary.records_added} new content, "
-        f"{summary.occurrences_added} added / {summary.occurrences_updated} changed "
-        "in the version, "
+        f"{summary.occurrences_added} added / {summary.occurrences_updated} changed / "
+        f"{summary.occurrences_removed} removed in the version, "
         f"{summary.bytes_read / 1e6:.2f} MB"
     )
     out.print(f"  manifest {summary.manifest_hash}")

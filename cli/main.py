@@ -13,6 +13,7 @@ from cli.models import model_group
 from cli.queries import lookup, trained
 from cli.sql import sql
 from lineage.db import current_revision, database_url
+from lineage.errors import LineageError
 from lineage.export import EXPORT_FORMATS, export_model
 
 
@@ -46,7 +47,10 @@ def export(state: AppState, model: str, fmt: str, output: Path | None) -> None:
     if output is None:
         click.echo(document, nl=False)
         return
-    output.write_text(document, encoding="utf-8")
+    try:
+        output.write_text(document, encoding="utf-8")
+    except OSError as exc:
+        raise LineageError(f"cannot write {output}: {exc.strerror}") from exc
     click.echo(f"wrote {output} ({fmt}, {len(document.encode())} bytes)", err=True)
 
 

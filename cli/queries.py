@@ -73,8 +73,10 @@ def _source_lines(use: DatasetUse, shown: int = 3) -> str:
 @pass_state
 def lookup(state: AppState, files: tuple[Path, ...], text: str | None, as_json: bool) -> None:
     """Which datasets and models contain FILES (texts or images) or a near duplicate of them."""
-    if bool(files) == bool(text):
-        raise InputError("give FILE... or --text TEXT")
+    if bool(files) == (text is not None):
+        raise InputError("give FILE... or --text TEXT, not both")
+    if text is not None and not text.strip():
+        raise InputError("--text is empty")
     with state.session() as session:
         if text is not None:
             results = {"--text": lookup_text(session, text)}

@@ -12,7 +12,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,10 +39,23 @@ def connect(url: str | None = None, *, upgrade: bool = True) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         engine = _sqlite_engine(resolved, parsed.database)
     else:
-        engine = create_engine(resolved)
+        engine = _server_engine(parsed)
     if upgrade:
         upgrade_to_head(engine)
     return engine
+
+
+def _server_engine(url: URL) -> Engine:
+    """An engine on a database server; plain `postgresql://` means psycopg 3, the driver the
+    `postgres` extra installs."""
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    try:
+        return create_engine(url)
+    except ImportError as exc:
+        raise LineageError(
+            f"no driver for {url.drivername} ({exc.name}): install lineage[postgres]"
+        ) from exc
 
 
 def _sqlite_engine(url: str, path: str | None) -> Engine:

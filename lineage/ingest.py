@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from lineage.crawl import ContentItem, CorpusFile, CorpusRoot, ItemProblem, list_corpus, read_items
@@ -31,20 +31,24 @@ from lineage.fingerprint import (
     fingerprint_text,
     minhash_to_bytes,
 )
-from lineage.licenses import detect_license_text
+from lineage.licenses import UNKNOWN_LICENSE, detect_license_text, normalize_license
 from lineage.manifest import merkle_root
 from lineage.models import (
     DatasetVersion,
     IngestError,
     IngestRun,
     LshBand,
+    Model,
     Occurrence,
     Record,
+    TrainingInput,
+    TrainingRun,
 )
 from lineage.store import ensure_dataset_version, ensure_license, ensure_source, utc_now
 
 DEFAULT_BATCH_SIZE = 1000
 MAX_ERRORS_IN_SUMMARY = 20
+DELETE_CHUNK = 500
 
 
 class IngestProgress(Protocol):
@@ -87,6 +91,7 @@ class IngestSummary:
     records_added: int = 0
     occurrences_added: int = 0
     occurrences_updated: int = 0
+    occurrences_removed: int = 0
     bytes_read: int = 0
     problem_count: int = 0
     manifest_hash: str = ""
@@ -111,6 +116,7 @@ class IngestSummary:
             "records_added": self.records_added,
             "occurrences_added": self.occurrences_added,
             "occurrences_updated": self.occurrences_updated,
+            "occurrences_removed": self.occurrences_removed,
             "bytes_read": self.bytes_read,
             "problem_count": self.problem_count,
             "manifest_hash": self.manifest_hash,
@@ -145,10 +151,10 @@ def ingest_paths(
     summary.skipped = listing.skipped
     if progress is not None:
         progress.start(len(listing.files), sum(_size(f.path) for f in listing.files))
+    ingestor = _Ingestor(engine, run.id, run.dataset_version_id, options, summary)
     try:
-        _Ingestor(engine, run.id, run.dataset_version_id, options, summary).ingest(
-            listing.files, progress
-        )
+        ingestor.ingest(listing.files, progress)
+        ingestor.remove_vanished([root.label for root in listing.roots])
     except BaseException:
         _finish_run(engine, summary, "interrupted")
         raise
@@ -170,6 +176,7 @@ def _version_of(session: Session, run: IngestRun) -> str:
 
 def _start_run(session: Session, files: list[CorpusFile], options: IngestOptions) -> IngestRun:
     version = ensure_dataset_version(session, options.dataset, options.version)
+    _check_not_frozen(session, version)
     _check_fingerprint_params(version, options.text_params)
     _apply_card(session, version, files, options)
     run = IngestRun(
@@ -181,6 +188,23 @@ def _start_run(session: Session, files: list[CorpusFile], options: IngestOptions
     session.add(run)
     session.flush()
     return run
+
+
+def _check_not_frozen(session: Session, version: DatasetVersion) -> None:
+    """A version that trained a model must not change under it: changes go to a new version."""
+    trained = session.scalars(
+        select(Model.name)
+        .join(TrainingRun, TrainingRun.model_id == Model.id)
+        .join(TrainingInput, TrainingInput.training_run_id == TrainingRun.id)
+        .where(TrainingInput.dataset_version_id == version.id)
+        .distinct()
+        .order_by(Model.name)
+    ).all()
+    if trained:
+        raise InputError(
+            f"{version.ref} is frozen: {', '.join(trained)} trained on it; "
+            "ingest into a new version with --version"
+        )
 
 
 def _check_fingerprint_params(version: DatasetVersion, params: TextFingerprintParams) -> None:
@@ -246,6 +270,24 @@ def _refresh_manifest(session: Session, version: DatasetVersion) -> None:
     version.size_bytes = sum(size for _, size in rows)
 
 
+def _file_part(locator: str) -> str:
+    return locator.partition("#")[0]
+
+
+def _is_under(locator: str, root_labels: list[str]) -> bool:
+    path = _file_part(locator)
+    return any(path == label or path.startswith(f"{label}/") for label in root_labels)
+
+
+def _detected_license(path: Path) -> str | None:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    match = detect_license_text(text)
+    return match.spdx if match else None
+
+
 class _Ingestor:
     """The state of one run: caches of licence and source ids, and the batch being filled."""
 
@@ -268,6 +310,8 @@ class _Ingestor:
         self.license_names: dict[int, str] = {}
         self.source_ids: dict[str, int] = {}
         self.found_licenses: dict[Path, str | None] = {}
+        self.seen_locators: set[str] = set()
+        self.failed_files: set[str] = set()
 
     def ingest(self, files: list[CorpusFile], progress: IngestProgress | None) -> None:
         for file in files:
@@ -286,9 +330,32 @@ class _Ingestor:
                     self._add(file, entry)
         except InputError as exc:
             self.summary.files_failed += 1
+            self.failed_files.add(file.locator)
             self._problem(ProblemReport(file.locator, type(exc).__name__, str(exc)))
 
+    def remove_vanished(self, root_labels: list[str]) -> None:
+        """Drop occurrences under this run's roots that the crawl no longer found. Those of
+        files that could not be read stay: their content is unknown, not gone."""
+        with session_scope(self.engine) as session:
+            rows = session.execute(
+                select(Occurrence.id, Occurrence.locator).where(
+                    Occurrence.dataset_version_id == self.version_id
+                )
+            ).all()
+            vanished = [
+                occurrence_id
+                for occurrence_id, locator in rows
+                if locator not in self.seen_locators
+                and _file_part(locator) not in self.failed_files
+                and _is_under(locator, root_labels)
+            ]
+            for start in range(0, len(vanished), DELETE_CHUNK):
+                chunk = vanished[start : start + DELETE_CHUNK]
+                session.execute(delete(Occurrence).where(Occurrence.id.in_(chunk)))
+        self.summary.occurrences_removed = len(vanished)
+
     def _add(self, file: CorpusFile, item: ContentItem) -> None:
+        self.seen_locators.add(item.locator)
         self.summary.records_seen += 1
         self.summary.bytes_read += len(item.data)
         raw_license, origin = self._license_of(file, item)
@@ -311,28 +378,30 @@ class _Ingestor:
         self.problems.append(problem)
 
     def _license_of(self, file: CorpusFile, item: ContentItem) -> tuple[str | None, str]:
-        """The licence by precedence: the record's own, --license, the card, a LICENSE file."""
-        if item.license:
-            return item.license, "record"
-        if self.options.license:
-            return self.options.license, "argument"
+        """The licence by precedence: the record's own, --license, the card, a LICENSE file.
+        A declaration that says nothing ("unknown", "other") gives way to the next one."""
         card = file.root.card
-        if card is not None and card.license:
-            return card.license, "card"
+        declared = (
+            (item.license, "record"),
+            (self.options.license, "argument"),
+            (card.license if card is not None else None, "card"),
+        )
+        for raw, origin in declared:
+            if raw and normalize_license(raw) != UNKNOWN_LICENSE:
+                return raw, origin
         found = self._license_file_licence(file)
         if found:
             return found, "license-file"
         return None, "unknown"
 
     def _license_file_licence(self, file: CorpusFile) -> str | None:
-        license_file = file.root.license_file_for(file.path)
-        if license_file is None:
-            return None
-        if license_file not in self.found_licenses:
-            text = license_file.read_text(encoding="utf-8", errors="replace")
-            match = detect_license_text(text)
-            self.found_licenses[license_file] = match.spdx if match else None
-        return self.found_licenses[license_file]
+        """The licence of the nearest licence file whose text is a recognisable licence."""
+        for license_file in file.root.license_files_for(file.path):
+            if license_file not in self.found_licenses:
+                self.found_licenses[license_file] = _detected_license(license_file)
+            if self.found_licenses[license_file]:
+                return self.found_licenses[license_file]
+        return None
 
     def _root_source(self, root: CorpusRoot) -> str:
         return self.options.source or root.path.as_uri()

@@ -21,6 +21,7 @@ from lineage.models import (
     TrainingRun,
 )
 from lineage.store import (
+    check_name,
     ensure_dataset_version,
     ensure_license,
     resolve_dataset_version,
@@ -102,6 +103,7 @@ def _check_relation(registration: ModelRegistration) -> None:
 def _ensure_model(session: Session, name: str) -> Model:
     model = session.scalar(select(Model).where(Model.name == name))
     if model is None:
+        check_name(name, "model name")
         model = Model(name=name, created_at=utc_now())
         session.add(model)
         session.flush()

@@ -24,6 +24,7 @@ from lineage.errors import SqlSandboxError
 from lineage.models import Base
 
 ALIAS = "lineage"
+SANDBOX_MEMORY_LIMIT = "2GB"
 # Table and scalar functions that take a file, a database or a query string as an argument.
 DENIED_FUNCTION_PREFIXES = ("sqlite_", "postgres_", "read_", "parquet_", "iceberg_", "delta_")
 DENIED_FUNCTIONS = {"query", "query_table", "glob", "getenv", "json_execute_serialized_sql"}
@@ -61,7 +62,13 @@ def sandbox(url: str) -> duckdb.DuckDBPyConnection:
     parsed = make_url(url)
     connection = duckdb.connect(
         ":memory:",
-        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
+        config={
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            # No spill files: a query that outgrows memory fails instead of writing to disk.
+            "temp_directory": "",
+            "memory_limit": SANDBOX_MEMORY_LIMIT,
+        },
     )
     try:
         _attach(connection, parsed)

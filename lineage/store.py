@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -13,6 +14,8 @@ from lineage.licenses import license_facts, normalize_license
 from lineage.models import Dataset, DatasetVersion, License, Model, Source
 
 DEFAULT_VERSION = "1"
+# Names and versions appear in NAME@VERSION references, so neither may contain "@".
+_NAME = re.compile(r"^[\w][\w.+/:-]*$")
 HUB_SCHEMES = ("hf", "hub")
 
 
@@ -94,8 +97,19 @@ def resolve_dataset_version(session: Session, ref: str) -> DatasetVersion:
     raise NotFoundError(f"dataset {name!r} has no version {version!r} (it has: {known})")
 
 
+def check_name(value: str, what: str) -> str:
+    if not _NAME.match(value):
+        raise InputError(
+            f"invalid {what} {value!r}: use letters, digits and . _ + / : - (no spaces or @)"
+        )
+    return value
+
+
 def ensure_dataset_version(session: Session, name: str, version: str | None) -> DatasetVersion:
     """The named version, created (with its dataset) if needed; no version means the latest."""
+    check_name(name, "dataset name")
+    if version is not None:
+        check_name(version, "version")
     dataset = session.scalar(select(Dataset).where(Dataset.name == name))
     if dataset is None:
         dataset = Dataset(name=name, created_at=utc_now())

@@ -199,7 +199,7 @@ def source_counts(session: Session, version_id: int) -> list[SourceCount]:
             Source.uri,
             Source.kind,
             Source.domain,
-            func.count(Occurrence.id),
+            func.count(func.distinct(Record.id)),
             func.coalesce(func.sum(Record.size_bytes), 0),
         )
         .join(Occurrence, Occurrence.source_id == Source.id)

@@ -24,6 +24,7 @@ from lineage.fingerprint import (
     normalize_text,
     shingles,
 )
+from lineage.fingerprint import text as text_module
 from lineage.fingerprint.image import hash_to_int
 from lineage.fingerprint.text import shingle_hashes
 from tests.conftest import edit_words, make_document, make_image
@@ -54,6 +55,13 @@ def test_estimated_jaccard_tracks_the_true_jaccard_of_the_shingles():
     )
     assert abs(estimate - true_jaccard) < 0.12
     assert estimate >= DEFAULT_TEXT_PARAMS.threshold
+
+
+def test_a_huge_text_is_shingled_in_segments_with_the_same_result(monkeypatch):
+    text = " ".join(make_document(seed) for seed in range(40))
+    whole = fingerprint_text(text)
+    monkeypatch.setattr(text_module, "SEGMENT_CHARS", 500)
+    assert fingerprint_text(text).minhash == whole.minhash
 
 
 def test_normalisation_ignores_case_width_and_spacing():

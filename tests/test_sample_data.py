@@ -22,7 +22,7 @@ def sample_db(run_cli) -> None:
             "--license",
             "CC-BY-4.0",
         ),
-        ("ingest", SAMPLE_DATA / "recipes", "--dataset", "recipes"),
+        ("ingest", SAMPLE_DATA / "recipes", "--dataset", "recipes", "--text-field", "method"),
         ("ingest", SAMPLE_DATA / "images", "--dataset", "images"),
         ("model", "register", "base-lm", "--card", SAMPLE_DATA / "models" / "base-lm.md"),
         (

@@ -100,6 +100,15 @@ def test_hostile_queries_change_nothing_and_touch_no_file(
     assert sorted(tmp_path.rglob("*")) == files_before
 
 
+def test_sandbox_cannot_spill_to_disk_or_change_its_settings(recorded: Path, run_cli):
+    settings = _rows(
+        run_cli,
+        "SELECT current_setting('temp_directory'), current_setting('enable_external_access'), "
+        "current_setting('lock_configuration')",
+    )
+    assert settings == [["", False, True]]
+
+
 def test_refused_query_leaves_the_database_usable(recorded: Path, run_cli):
     assert run_cli("sql", "DELETE FROM lineage.records").exit_code == 1
     assert _rows(run_cli, "SELECT count(*) FROM records") == [[7]]

@@ -126,6 +126,8 @@ def _json_rows(file: CorpusFile) -> Iterator[RowResult]:
 
 
 def _csv_rows(file: CorpusFile) -> Iterator[RowResult]:
+    # A cell may hold a whole document: allow fields as large as a file may be.
+    csv.field_size_limit(MAX_FILE_BYTES)
     try:
         with file.path.open(encoding="utf-8-sig", newline="") as handle:
             yield from enumerate(csv.DictReader(handle), start=1)
@@ -159,10 +161,12 @@ def _items_from_rows(
             yield row
             continue
         field = field or detect_text_field(row)
-        text = row.get(field) if field else None
+        if field is None:
+            raise InputError(_missing_text_reason(locator, None, row))
+        text = row.get(field)
         if not isinstance(text, str):
             yield ItemProblem(
-                row_locator, "no-text-field", _missing_text_reason(row_locator, field)
+                row_locator, "no-text-field", _missing_text_reason(row_locator, field, row)
             )
             continue
         yield ContentItem(
@@ -176,21 +180,21 @@ def _items_from_rows(
 
 
 def detect_text_field(row: Mapping[str, Any]) -> str | None:
-    """The field that holds the text: a conventional name, else the longest string value."""
+    """The field that holds the text, by its conventional name; guessing from the values
+    would ingest names or labels as documents, so other tables need --text-field."""
     for name in TEXT_FIELD_CANDIDATES:
         if isinstance(row.get(name), str):
             return name
-    strings = {key: value for key, value in row.items() if isinstance(value, str)}
-    excluded = set(LICENSE_FIELD_CANDIDATES) | set(URL_FIELD_CANDIDATES)
-    candidates = {key: value for key, value in strings.items() if key not in excluded}
-    if not candidates:
-        return None
-    return max(candidates, key=lambda key: len(candidates[key]))
+    return None
 
 
-def _missing_text_reason(locator: str, field: str | None) -> str:
+def _missing_text_reason(locator: str, field: str | None, row: Mapping[str, Any]) -> str:
     if field is None:
-        return f"{locator}: no string field to take the text from (use --text-field)"
+        fields = ", ".join(sorted(key for key, value in row.items() if isinstance(value, str)))
+        return (
+            f"{locator}: no text field (text, content, ...); "
+            f"name one of [{fields}] with --text-field"
+        )
     return f"{locator}: field {field!r} is missing or not a string"
 
 

@@ -44,12 +44,11 @@ class SkippedFile:
 
 @dataclass(frozen=True)
 class CorpusRoot:
-    """One PATH given to `ingest`: a folder or a single file."""
+    """One PATH given to `ingest`: a folder or a single file, named in locators by `label`."""
 
     path: Path
-    _license_files: dict[Path, Path | None] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+    label: str
+    _license_files: dict[Path, list[Path]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -67,20 +66,22 @@ class CorpusRoot:
             return None
         return parse_card(candidate.read_text(encoding="utf-8", errors="replace"), candidate)
 
-    def license_file_for(self, path: Path) -> Path | None:
-        """The nearest LICENSE/COPYING file in `path`'s folder or above it, up to the root."""
+    def license_files_for(self, path: Path) -> Iterator[Path]:
+        """LICENSE/COPYING/NOTICE files in `path`'s folder and above it up to the root, nearest
+        first; the caller takes the first whose text is a recognisable licence."""
         folder = path.parent
         while True:
             if folder not in self._license_files:
-                self._license_files[folder] = _license_file_in(folder)
-            found = self._license_files[folder]
-            if found is not None or folder == self.folder or folder == folder.parent:
-                return found
+                self._license_files[folder] = _license_files_in(folder)
+            yield from self._license_files[folder]
+            if folder == self.folder or folder == folder.parent:
+                return
             folder = folder.parent
 
 
 @dataclass
 class CorpusListing:
+    roots: list[CorpusRoot] = field(default_factory=list)
     files: list[CorpusFile] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
 
@@ -91,10 +92,26 @@ def list_corpus(paths: list[Path]) -> CorpusListing:
     for raw in paths:
         if not raw.exists():
             raise InputError(f"no such file or folder: {raw}")
-        root = CorpusRoot(raw.resolve())
-        for path in _walk(root.path):
-            _classify(root, path, listing)
+    resolved = list(dict.fromkeys(raw.resolve() for raw in paths))
+    seen: set[Path] = set()
+    for path, label in zip(resolved, root_labels(resolved), strict=True):
+        root = CorpusRoot(path, label)
+        listing.roots.append(root)
+        for found in _walk(root.path):
+            if found not in seen:
+                seen.add(found)
+                _classify(root, found, listing)
     return listing
+
+
+def root_labels(roots: list[Path]) -> list[str]:
+    """How each root is named in locators: its own name, unless two roots share a name, then
+    its path from the folder all the roots have in common."""
+    names = [root.name for root in roots]
+    if len(set(names)) == len(names):
+        return names
+    common = Path(os.path.commonpath([root.parent for root in roots]))
+    return [root.relative_to(common).as_posix() for root in roots]
 
 
 def _walk(path: Path) -> Iterator[Path]:
@@ -138,16 +155,18 @@ def _kind_of(suffix: str) -> FileKind | None:
 
 def _locator(root: CorpusRoot, path: Path) -> str:
     if root.path.is_file():
-        return root.name
-    return (Path(root.name) / path.relative_to(root.path)).as_posix()
+        return root.label
+    return f"{root.label}/{path.relative_to(root.path).as_posix()}"
 
 
-def _license_file_in(folder: Path) -> Path | None:
+def _license_files_in(folder: Path) -> list[Path]:
+    """The folder's licence files, LICENSE-like names before NOTICE."""
     try:
-        entries = sorted(folder.iterdir())
+        entries = [entry for entry in folder.iterdir() if _is_license_file(entry)]
     except OSError:
-        return None
-    for entry in entries:
-        if Path(entry.name.lower()).stem in LICENSE_FILE_STEMS and entry.is_file():
-            return entry
-    return None
+        return []
+    return sorted(entries, key=lambda entry: (entry.stem.lower() == "notice", entry.name))
+
+
+def _is_license_file(path: Path) -> bool:
+    return Path(path.name.lower()).stem in LICENSE_FILE_STEMS and path.is_file()

@@ -12,6 +12,7 @@ import hashlib
 import re
 import unicodedata
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Any
@@ -39,6 +40,10 @@ _UNSPACED = (
 )
 _TOKEN = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+")
 _WHITESPACE = re.compile(r"\s+")
+# Texts are shingled a segment of about this many characters at a time (bounded memory).
+SEGMENT_CHARS = 1 << 20
+# Shingles per numpy step: a (chunk x num_perm) uint32 matrix stays within a few MB.
+SIGNATURE_CHUNK = 8192
 
 
 @dataclass(frozen=True)
@@ -99,33 +104,62 @@ def shingles(normalized: str, ngram: int) -> set[str]:
     return {" ".join(words[start : start + ngram]) for start in range(len(words) - ngram + 1)}
 
 
-def shingle_hashes(normalized: str, ngram: int) -> list[int]:
-    return [zlib.crc32(shingle.encode()) for shingle in shingles(normalized, ngram)]
+def shingle_hashes(normalized: str, ngram: int) -> np.ndarray:
+    """The distinct 32-bit hashes of the text's shingles (CRC-32 of their UTF-8 bytes)."""
+    segments = list(_segment_hashes(normalized, ngram))
+    return np.unique(np.concatenate(segments)) if segments else np.empty(0, np.uint32)
 
 
-def _identity(value: int) -> int:
-    return value
+def _segment_hashes(normalized: str, ngram: int) -> Iterator[np.ndarray]:
+    """Shingle hashes a segment at a time, so a huge text never becomes one huge list."""
+    carried: list[str] = []
+    start = 0
+    while start < len(normalized):
+        cut = normalized.find(" ", start + SEGMENT_CHARS)
+        end = len(normalized) if cut < 0 else cut
+        words = carried + tokens(normalized[start:end])
+        if start == 0 and end == len(normalized) and len(words) <= ngram:
+            joined = [" ".join(words)] if words else []
+        else:
+            joined = [" ".join(words[i : i + ngram]) for i in range(len(words) - ngram + 1)]
+        yield np.unique(np.fromiter((zlib.crc32(s.encode()) for s in joined), np.uint32))
+        carried = words[len(words) - ngram + 1 :] if ngram > 1 else []
+        start = end
 
 
 @cache
 def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """datasketch's permutation parameters for (num_perm, seed), generated once per process."""
-    return MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
+    return a.astype(np.uint32), b.astype(np.uint32)
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finaliser, which datasketch applies before its permutations."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
+
+
+def signature(hashes: Iterable[np.ndarray], params: TextFingerprintParams) -> np.ndarray:
+    """The MinHash values datasketch's `update_batch` computes for these shingle hashes."""
+    a, b = _permutations(params.num_perm, params.seed)
+    values = np.full(params.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
+    for chunk in hashes:
+        for start in range(0, len(chunk), SIGNATURE_CHUNK):
+            mixed = _fmix32(chunk[start : start + SIGNATURE_CHUNK].astype(np.uint32))
+            values = np.minimum(values, (mixed[:, None] * a + b).min(axis=0))
+    return values
 
 
 def fingerprint_text(
     text: str, params: TextFingerprintParams = DEFAULT_TEXT_PARAMS
 ) -> TextFingerprint:
     normalized = normalize_text(text)
-    minhash = MinHash(
-        num_perm=params.num_perm,
-        seed=params.seed,
-        hashfunc=_identity,
-        permutations=_permutations(params.num_perm, params.seed),
-        scheme=params.scheme,
-    )
-    minhash.update_batch(shingle_hashes(normalized, params.ngram))
-    lean = LeanMinHash(minhash)
+    values = signature(_segment_hashes(normalized, params.ngram), params)
+    lean = LeanMinHash(seed=params.seed, hashvalues=values, scheme=params.scheme)
     return TextFingerprint(
         text_sha256=hashlib.sha256(normalized.encode()).hexdigest(),
         minhash=lean,

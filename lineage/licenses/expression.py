@@ -8,15 +8,15 @@ an absent declaration is `NOASSERTION`, SPDX's own word for unknown.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from license_expression import ExpressionError, Licensing, get_spdx_licensing
 
 UNKNOWN_LICENSE = "NOASSERTION"
 _UNKNOWN_WORDS = {"", "unknown", "none", "noassertion", "other", "n/a", "unspecified"}
 
-# Hugging Face hub licence ids with no SPDX id, and common non-SPDX spellings.
-LICENSE_REFS = {
+# Hugging Face hub licence ids with no SPDX id (as LicenseRef-), and common non-SPDX spellings.
+LICENSE_ALIASES = {
     "openrail": "LicenseRef-OpenRAIL",
     "openrail++": "LicenseRef-OpenRAIL-plusplus",
     "bigscience-openrail-m": "LicenseRef-BigScience-OpenRAIL-M",
@@ -35,6 +35,7 @@ LICENSE_REFS = {
     "public domain": "LicenseRef-Public-Domain",
     "public-domain": "LicenseRef-Public-Domain",
     "cc": "LicenseRef-Creative-Commons-Unspecified",
+    "cc0": "CC0-1.0",
 }
 
 _CC_ELEMENTS = {"by", "by-sa", "by-nc", "by-nd", "by-nc-sa", "by-nc-nd"}
@@ -54,11 +55,17 @@ _CC_NAME_PARTS = (
     ("share-alike", "sa"),
     ("share alike", "sa"),
 )
+_CC_ORDER = ("by", "nc", "nd", "sa")
 _CC_NAME = re.compile(r"creative\s+commons|\bcc\b", re.IGNORECASE)
+# Short forms such as "CC BY-NC 4.0" or "cc_by_sa 3.0".
+_CC_SHORT = re.compile(
+    r"^cc[\s_-]*(?P<elements>by(?:[\s_-]+(?:nc|nd|sa))*)[\s_-]*(?P<version>\d\.\d)$",
+    re.IGNORECASE,
+)
 _VERSION = re.compile(r"\b(\d\.\d)\b")
 _FREE_TEXT = (
     (re.compile(r"^the\s+mit\s+licen[cs]e$|^mit\s+licen[cs]e$|^expat$", re.I), "MIT"),
-    (re.compile(r"apache\s+licen[cs]e,?\s+(version\s+)?2\.0", re.I), "Apache-2.0"),
+    (re.compile(r"^apache(\s+licen[cs]e)?,?[\s-]+(version\s+|v)?2(\.0)?$", re.I), "Apache-2.0"),
     (re.compile(r"bsd\s+3-clause|new\s+bsd|modified\s+bsd", re.I), "BSD-3-Clause"),
     (re.compile(r"bsd\s+2-clause|simplified\s+bsd", re.I), "BSD-2-Clause"),
     (re.compile(r"mozilla\s+public\s+licen[cs]e,?\s+(version\s+|v)?2\.0", re.I), "MPL-2.0"),
@@ -71,7 +78,7 @@ _FREE_TEXT = (
 _HUB_ID_IN_EXPRESSION = re.compile(
     r"(?<![\w.+-])("
     + "|".join(
-        re.escape(key) for key in sorted(LICENSE_REFS, key=len, reverse=True) if " " not in key
+        re.escape(key) for key in sorted(LICENSE_ALIASES, key=len, reverse=True) if " " not in key
     )
     + r")(?![\w.+-])",
     re.IGNORECASE,
@@ -84,14 +91,15 @@ def spdx_licensing() -> Licensing:
     return get_spdx_licensing()
 
 
+@lru_cache(maxsize=4096)
 def normalize_license(declared: str | None) -> str:
     """The SPDX expression for a declared licence, `LicenseRef-…` if unknown to SPDX."""
     if declared is None or declared.strip().lower() in _UNKNOWN_WORDS:
         return UNKNOWN_LICENSE
     raw = declared.strip()
     lowered = raw.lower()
-    if lowered in LICENSE_REFS:
-        return LICENSE_REFS[lowered]
+    if lowered in LICENSE_ALIASES:
+        return LICENSE_ALIASES[lowered]
     for recognise in (_creative_commons_url, _spdx_expression, _creative_commons_name, _free_text):
         found = recognise(raw)
         if found:
@@ -114,7 +122,7 @@ def _spdx_expression(raw: str) -> str | None:
     if parsed is None:
         return None
     keys = licensing.license_keys(parsed)
-    if any(key.lower() in LICENSE_REFS for key in keys):
+    if any(key.lower() in LICENSE_ALIASES for key in keys):
         parsed = licensing.parse(_replace_refs(raw), validate=False)
     unknown = [
         key for key in licensing.unknown_license_keys(parsed) if not key.startswith("LicenseRef-")
@@ -126,7 +134,7 @@ def _spdx_expression(raw: str) -> str | None:
 
 def _replace_refs(raw: str) -> str:
     """Swap hub ids inside an expression (`mit OR llama2`) for their LicenseRef ids."""
-    return _HUB_ID_IN_EXPRESSION.sub(lambda match: LICENSE_REFS[match.group(1).lower()], raw)
+    return _HUB_ID_IN_EXPRESSION.sub(lambda match: LICENSE_ALIASES[match.group(1).lower()], raw)
 
 
 def _creative_commons_url(raw: str) -> str | None:
@@ -146,6 +154,11 @@ def _creative_commons_url(raw: str) -> str | None:
 
 
 def _creative_commons_name(raw: str) -> str | None:
+    short = _CC_SHORT.match(raw.strip())
+    if short:
+        elements = set(re.split(r"[\s_-]+", short.group("elements").lower()))
+        ordered = [code.upper() for code in _CC_ORDER if code in elements]
+        return f"CC-{'-'.join(ordered)}-{short.group('version')}"
     lowered = raw.lower()
     if not _CC_NAME.search(lowered):
         return None
@@ -155,7 +168,7 @@ def _creative_commons_name(raw: str) -> str | None:
     version = _VERSION.search(lowered)
     if "by" not in elements or version is None:
         return None
-    ordered = [code for code in ("by", "nc", "nd", "sa") if code in elements]
+    ordered = [code for code in _CC_ORDER if code in elements]
     return f"CC-{'-'.join(ordered).upper()}-{version.group(1)}"
 
 
