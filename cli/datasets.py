@@ -7,6 +7,7 @@ from rich.table import Table
 
 from cli.app import AppState, console, json_option, pass_state, print_json
 from lineage.datasets import describe_dataset, list_datasets
+from lineage.overlap import dataset_overlap
 from lineage.registry import DATASET_OPERATIONS, derive_dataset
 
 
@@ -95,3 +96,30 @@ def derive(state: AppState, new_ref: str, parents: tuple[str, ...], operation: s
     with state.session() as session:
         derived = derive_dataset(session, new_ref, parents, operation)
         click.echo(f"{derived.ref} derived from {', '.join(parents)} ({operation})")
+
+
+@click.command()
+@click.argument("dataset", metavar="A[@VERSION]")
+@click.argument("other", metavar="B[@VERSION]")
+@click.option("--examples", default=10, show_default=True, help="How many examples to list.")
+@json_option
+@pass_state
+def overlap(state: AppState, dataset: str, other: str, examples: int, as_json: bool) -> None:
+    """How many records of A have an exact or near duplicate in B (contamination, dedup)."""
+    with state.session() as session:
+        report = dataset_overlap(session, dataset, other, max_examples=examples)
+    if as_json:
+        print_json(report.as_dict())
+        return
+    out = console()
+    share = report.overlapping / report.records if report.records else 0.0
+    out.print(
+        f"{report.overlapping} of {report.records} records of {report.dataset} ({share:.1%}) "
+        f"are in {report.other}: {report.exact} exact, {report.near} near duplicates"
+    )
+    if report.examples:
+        table = Table("record in " + report.dataset, "found in " + report.other, "similarity")
+        for example in report.examples:
+            similarity = "exact" if example.exact else f"{example.similarity:.2f}"
+            table.add_row(example.locator, example.other_locator, similarity)
+        out.print(table)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from cli.app import AppState, cli, pass_state
-from cli.datasets import dataset_group, datasets, derive
+from cli.datasets import dataset_group, datasets, derive, overlap
 from cli.ingest import ingest
 from cli.models import model_group
 from cli.queries import lookup, trained
@@ -54,7 +54,17 @@ def export(state: AppState, model: str, fmt: str, output: Path | None) -> None:
     click.echo(f"wrote {output} ({fmt}, {len(document.encode())} bytes)", err=True)
 
 
-for command in (ingest, datasets, dataset_group, derive, model_group, trained, lookup, sql):
+for command in (
+    ingest,
+    datasets,
+    dataset_group,
+    derive,
+    overlap,
+    model_group,
+    trained,
+    lookup,
+    sql,
+):
     cli.add_command(command)
 
 

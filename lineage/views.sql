@@ -101,3 +101,74 @@ FROM ingest_errors AS error
 JOIN ingest_runs AS run ON run.id = error.ingest_run_id
 JOIN dataset_versions AS version ON version.id = run.dataset_version_id
 JOIN datasets AS dataset ON dataset.id = version.dataset_id;
+
+-- near_duplicate_pairs: pairs of records in different dataset versions that share an LSH band (texts, with the estimated Jaccard) or have close perceptual hashes (images), or are the same record.
+CREATE VIEW near_duplicate_pairs AS
+WITH members AS (
+    SELECT DISTINCT occurrence.dataset_version_id AS version_id, occurrence.record_id
+    FROM occurrences AS occurrence
+),
+text_pairs AS (
+    SELECT DISTINCT mine.record_id, theirs.record_id AS other_record_id
+    FROM lsh_bands AS mine
+    JOIN lsh_bands AS theirs ON theirs.key = mine.key AND theirs.record_id <> mine.record_id
+),
+scored AS (
+    SELECT pair.record_id, pair.other_record_id, false AS exact,
+           list_sum(list_transform(range(octet_length(a.minhash) // 4),
+               i -> (substring(hex(a.minhash), i * 8 + 1, 8)
+                     = substring(hex(b.minhash), i * 8 + 1, 8))::INTEGER))
+               / (octet_length(a.minhash) // 4) AS similarity
+    FROM text_pairs AS pair
+    JOIN records AS a ON a.id = pair.record_id
+    JOIN records AS b ON b.id = pair.other_record_id
+    UNION ALL
+    SELECT a.id, b.id, false, 1 - bit_count(xor(a.phash, b.phash)) / 64
+    FROM records AS a
+    JOIN records AS b ON a.id <> b.id
+    WHERE a.phash IS NOT NULL AND b.phash IS NOT NULL
+      AND bit_count(xor(a.phash, b.phash)) <= 10 AND bit_count(xor(a.dhash, b.dhash)) <= 12
+    UNION ALL
+    SELECT a.id, b.id, true, 1.0
+    FROM records AS a
+    JOIN records AS b ON b.text_sha256 = a.text_sha256 AND a.id <> b.id
+)
+SELECT mine.version_id, scored.record_id, theirs.version_id AS other_version_id,
+       scored.other_record_id, scored.exact, scored.similarity
+FROM scored
+JOIN members AS mine ON mine.record_id = scored.record_id
+JOIN members AS theirs ON theirs.record_id = scored.other_record_id
+    AND theirs.version_id <> mine.version_id
+JOIN dataset_versions AS version ON version.id = mine.version_id
+WHERE scored.exact
+   OR scored.similarity >= coalesce(
+        json_extract(version.fingerprint_params, '$.threshold')::DOUBLE, 0.4)
+UNION ALL
+SELECT mine.version_id, mine.record_id, theirs.version_id, theirs.record_id, true, 1.0
+FROM members AS mine
+JOIN members AS theirs ON theirs.record_id = mine.record_id AND theirs.version_id <> mine.version_id;
+
+-- dataset_overlap: for each ordered pair of dataset versions, how many records of the first have an exact or near duplicate in the second (what `lineage overlap` reports).
+CREATE VIEW dataset_overlap AS
+WITH per_record AS (
+    SELECT version_id, record_id, other_version_id, bool_or(exact) AS exact
+    FROM near_duplicate_pairs
+    GROUP BY ALL
+),
+sizes AS (
+    SELECT dataset_version_id AS version_id, count(DISTINCT record_id) AS records
+    FROM occurrences
+    GROUP BY ALL
+)
+SELECT mine_set.name AS dataset, mine.version, theirs_set.name AS other_dataset,
+       theirs.version AS other_version, sizes.records,
+       count(*) FILTER (WHERE per_record.exact) AS exact,
+       count(*) FILTER (WHERE NOT per_record.exact) AS near,
+       count(*) AS overlapping
+FROM per_record
+JOIN sizes ON sizes.version_id = per_record.version_id
+JOIN dataset_versions AS mine ON mine.id = per_record.version_id
+JOIN datasets AS mine_set ON mine_set.id = mine.dataset_id
+JOIN dataset_versions AS theirs ON theirs.id = per_record.other_version_id
+JOIN datasets AS theirs_set ON theirs_set.id = theirs.dataset_id
+GROUP BY ALL;
