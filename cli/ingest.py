@@ -34,6 +34,13 @@ class ProgressBar:
 @click.option("--license", "license_", metavar="SPDX", help="Licence of records that declare none.")
 @click.option("--source", metavar="URI", help="Where the content came from (default: its path).")
 @click.option("--text-field", metavar="FIELD", help="Field holding the text in JSONL/CSV/Parquet.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes that fingerprint in parallel.",
+)
 @json_option
 @pass_state
 def ingest(
@@ -44,11 +51,17 @@ def ingest(
     license_: str | None,
     source: str | None,
     text_field: str | None,
+    jobs: int,
     as_json: bool,
 ) -> None:
     """Crawl PATHS into a dataset version; files that fail are recorded and the run goes on."""
     options = IngestOptions(
-        dataset=dataset, version=version, license=license_, source=source, text_field=text_field
+        dataset=dataset,
+        version=version,
+        license=license_,
+        source=source,
+        text_field=text_field,
+        jobs=jobs,
     )
     if sys.stderr.isatty() and not as_json:
         columns = (

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -67,6 +70,7 @@ class IngestOptions:
     source: str | None = None
     text_field: str | None = None
     batch_size: int = DEFAULT_BATCH_SIZE
+    jobs: int = 1
     text_params: TextFingerprintParams = DEFAULT_TEXT_PARAMS
 
 
@@ -151,16 +155,30 @@ def ingest_paths(
     summary.skipped = listing.skipped
     if progress is not None:
         progress.start(len(listing.files), sum(_size(f.path) for f in listing.files))
-    ingestor = _Ingestor(engine, run.id, run.dataset_version_id, options, summary)
-    try:
-        ingestor.ingest(listing.files, progress)
-        ingestor.remove_vanished([root.label for root in listing.roots])
-    except BaseException:
-        _finish_run(engine, summary, "interrupted")
-        raise
+    with _worker_pool(options.jobs) as executor:
+        ingestor = _Ingestor(engine, run.id, run.dataset_version_id, options, summary, executor)
+        try:
+            ingestor.ingest(listing.files, progress)
+            ingestor.remove_vanished([root.label for root in listing.roots])
+        except BaseException:
+            _finish_run(engine, summary, "interrupted")
+            raise
     summary.elapsed_seconds = time.perf_counter() - started
     _finish_run(engine, summary, "partial" if summary.problem_count else "completed")
     return summary
+
+
+@contextmanager
+def _worker_pool(jobs: int) -> Iterator[Executor | None]:
+    """Worker processes for fingerprinting; none for one job. Spawned, not forked, so that
+    workers never inherit the parent's database connections."""
+    if jobs < 1:
+        raise InputError("--jobs must be at least 1")
+    if jobs == 1:
+        yield None
+        return
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield pool
 
 
 def _size(path: Path) -> int:
@@ -270,6 +288,36 @@ def _refresh_manifest(session: Session, version: DatasetVersion) -> None:
     version.size_bytes = sum(size for _, size in rows)
 
 
+_FingerprintTask = tuple[str, bytes, str | None, TextFingerprintParams]
+_FingerprintResult = tuple[dict[str, Any], str | None]
+
+
+def _fingerprint(task: _FingerprintTask) -> _FingerprintResult:
+    """The record row of one item (without its hash), or why it cannot be fingerprinted.
+    Pure, so that it runs the same in a worker process."""
+    kind, data, text, params = task
+    row: dict[str, Any] = {"kind": kind, "size_bytes": len(data)}
+    if kind == "image":
+        try:
+            image = fingerprint_image(data)
+        except InputError as exc:
+            return row, str(exc)
+        return row | {
+            "phash": image.phash,
+            "dhash": image.dhash,
+            "width": image.width,
+            "height": image.height,
+            "image_format": image.format,
+            "band_keys": (),
+        }, None
+    fingerprint = fingerprint_text(text or "", params)
+    return row | {
+        "text_sha256": fingerprint.text_sha256,
+        "minhash": minhash_to_bytes(fingerprint.minhash),
+        "band_keys": fingerprint.band_keys,
+    }, None
+
+
 def _file_part(locator: str) -> str:
     return locator.partition("#")[0]
 
@@ -298,8 +346,10 @@ class _Ingestor:
         version_id: int,
         options: IngestOptions,
         summary: IngestSummary,
+        executor: Executor | None = None,
     ) -> None:
         self.engine = engine
+        self.executor = executor
         self.run_id = run_id
         self.version_id = version_id
         self.options = options
@@ -441,12 +491,14 @@ class _Ingestor:
             session.execute(select(Record.sha256, Record.id).where(Record.sha256.in_(hashes))).all()
         )
         fresh: dict[str, dict[str, Any]] = {}
-        for entry in pending:
-            if entry.sha256 in known or entry.sha256 in fresh:
-                continue
-            row = self._fingerprinted_row(entry)
-            if row is not None:
-                fresh[entry.sha256] = row
+        new = list({e.sha256: e for e in pending if e.sha256 not in known}.values())
+        tasks = [(e.item.kind, e.item.data, e.item.text, self.options.text_params) for e in new]
+        for entry, (row, error) in zip(new, self._fingerprint_all(tasks), strict=True):
+            if error is not None:
+                self.summary.files_failed += 1
+                self._problem(ProblemReport(entry.item.locator, "FingerprintError", error))
+            else:
+                fresh[entry.sha256] = row | {"sha256": entry.sha256}
         if not fresh:
             return known
         bands = {sha: row.pop("band_keys") for sha, row in fresh.items()}
@@ -464,36 +516,12 @@ class _Ingestor:
             session.execute(insert(LshBand), band_rows)
         return known
 
-    def _fingerprinted_row(self, entry: _Pending) -> dict[str, Any] | None:
-        item = entry.item
-        row: dict[str, Any] = {
-            "sha256": entry.sha256,
-            "kind": item.kind,
-            "size_bytes": len(item.data),
-        }
-        if item.kind == "image":
-            try:
-                image = fingerprint_image(item.data)
-            except InputError as exc:
-                self.summary.files_failed += 1
-                self._problem(ProblemReport(item.locator, type(exc).__name__, str(exc)))
-                return None
-            row |= {
-                "phash": image.phash,
-                "dhash": image.dhash,
-                "width": image.width,
-                "height": image.height,
-                "image_format": image.format,
-                "band_keys": (),
-            }
-        else:
-            text = fingerprint_text(item.text or "", self.options.text_params)
-            row |= {
-                "text_sha256": text.text_sha256,
-                "minhash": minhash_to_bytes(text.minhash),
-                "band_keys": text.band_keys,
-            }
-        return row
+    def _fingerprint_all(self, tasks: list[_FingerprintTask]) -> Iterable[_FingerprintResult]:
+        """Fingerprints in this process, or spread over the worker processes."""
+        if self.executor is None or len(tasks) < 2:
+            return map(_fingerprint, tasks)
+        chunk = max(1, len(tasks) // (self.options.jobs * 4))
+        return self.executor.map(_fingerprint, tasks, chunksize=chunk)
 
     def _store_occurrences(
         self, session: Session, stored: list[_Pending], record_ids: dict[str, int]
