@@ -31,9 +31,8 @@ from lineage.fingerprint import (
     TextFingerprintParams,
     check_compatible,
     fingerprint_image,
-    fingerprint_text,
-    minhash_to_bytes,
 )
+from lineage.fingerprint.text import sign_texts
 from lineage.licenses import UNKNOWN_LICENSE, detect_license_text, normalize_license
 from lineage.manifest import merkle_root
 from lineage.models import (
@@ -288,33 +287,50 @@ def _refresh_manifest(session: Session, version: DatasetVersion) -> None:
     version.size_bytes = sum(size for _, size in rows)
 
 
-_FingerprintTask = tuple[str, bytes, str | None, TextFingerprintParams]
+_FingerprintTask = tuple[str, bytes, str | None]
+# Every record row carries every column, as one multi-row INSERT needs.
+_EMPTY_RECORD: dict[str, Any] = dict.fromkeys(
+    ("text_sha256", "minhash", "phash", "dhash", "width", "height", "image_format")
+)
 _FingerprintResult = tuple[dict[str, Any], str | None]
 
 
-def _fingerprint(task: _FingerprintTask) -> _FingerprintResult:
-    """The record row of one item (without its hash), or why it cannot be fingerprinted.
-    Pure, so that it runs the same in a worker process."""
-    kind, data, text, params = task
-    row: dict[str, Any] = {"kind": kind, "size_bytes": len(data)}
-    if kind == "image":
-        try:
-            image = fingerprint_image(data)
-        except InputError as exc:
-            return row, str(exc)
-        return row | {
-            "phash": image.phash,
-            "dhash": image.dhash,
-            "width": image.width,
-            "height": image.height,
-            "image_format": image.format,
-            "band_keys": (),
-        }, None
-    fingerprint = fingerprint_text(text or "", params)
-    return row | {
-        "text_sha256": fingerprint.text_sha256,
-        "minhash": minhash_to_bytes(fingerprint.minhash),
-        "band_keys": fingerprint.band_keys,
+def fingerprint_chunk(
+    tasks: list[_FingerprintTask], params: TextFingerprintParams
+) -> list[_FingerprintResult]:
+    """The record row of each (kind, bytes, text) item, without its hash, or why it cannot be
+    fingerprinted. Texts are signed together; pure, so it runs the same in a worker process."""
+    texts = [index for index, (kind, _, _) in enumerate(tasks) if kind != "image"]
+    signed = sign_texts([tasks[index][2] or "" for index in texts], params)
+    results: list[_FingerprintResult] = [
+        _image_row(data) if kind == "image" else ({}, None) for kind, data, _ in tasks
+    ]
+    for position, index in enumerate(texts):
+        results[index] = (
+            {
+                "text_sha256": signed.text_sha256[position],
+                "minhash": signed.values[position].astype("<u4").tobytes(),
+                "band_keys": signed.band_keys[position].tolist(),
+            },
+            None,
+        )
+    for (kind, data, _), (row, _) in zip(tasks, results, strict=True):
+        row.update(_EMPTY_RECORD | row | {"kind": kind, "size_bytes": len(data)})
+    return results
+
+
+def _image_row(data: bytes) -> _FingerprintResult:
+    try:
+        image = fingerprint_image(data)
+    except InputError as exc:
+        return {}, str(exc)
+    return {
+        "phash": image.phash,
+        "dhash": image.dhash,
+        "width": image.width,
+        "height": image.height,
+        "image_format": image.format,
+        "band_keys": [],
     }, None
 
 
@@ -492,7 +508,7 @@ class _Ingestor:
         )
         fresh: dict[str, dict[str, Any]] = {}
         new = list({e.sha256: e for e in pending if e.sha256 not in known}.values())
-        tasks = [(e.item.kind, e.item.data, e.item.text, self.options.text_params) for e in new]
+        tasks = [(e.item.kind, e.item.data, e.item.text) for e in new]
         for entry, (row, error) in zip(new, self._fingerprint_all(tasks), strict=True):
             if error is not None:
                 self.summary.files_failed += 1
@@ -502,8 +518,9 @@ class _Ingestor:
         if not fresh:
             return known
         bands = {sha: row.pop("band_keys") for sha, row in fresh.items()}
+        records = Record.__table__
         inserted = session.execute(
-            insert(Record).returning(Record.sha256, Record.id), list(fresh.values())
+            insert(records).returning(records.c.sha256, records.c.id), list(fresh.values())
         ).all()
         known.update(dict(inserted))
         self.summary.records_added += len(inserted)
@@ -513,15 +530,18 @@ class _Ingestor:
             for band, key in enumerate(keys)
         ]
         if band_rows:
-            session.execute(insert(LshBand), band_rows)
+            session.execute(insert(LshBand.__table__), band_rows)
         return known
 
-    def _fingerprint_all(self, tasks: list[_FingerprintTask]) -> Iterable[_FingerprintResult]:
-        """Fingerprints in this process, or spread over the worker processes."""
+    def _fingerprint_all(self, tasks: list[_FingerprintTask]) -> list[_FingerprintResult]:
+        """Fingerprints in this process, or spread over the worker processes in chunks."""
+        params = self.options.text_params
         if self.executor is None or len(tasks) < 2:
-            return map(_fingerprint, tasks)
-        chunk = max(1, len(tasks) // (self.options.jobs * 4))
-        return self.executor.map(_fingerprint, tasks, chunksize=chunk)
+            return fingerprint_chunk(tasks, params)
+        size = -(-len(tasks) // (self.options.jobs * 2))
+        chunks = [tasks[start : start + size] for start in range(0, len(tasks), size)]
+        results = self.executor.map(fingerprint_chunk, chunks, [params] * len(chunks))
+        return [result for chunk in results for result in chunk]
 
     def _store_occurrences(
         self, session: Session, stored: list[_Pending], record_ids: dict[str, int]
@@ -555,5 +575,5 @@ class _Ingestor:
                 )
                 self.summary.occurrences_updated += 1
         if new_rows:
-            session.execute(insert(Occurrence), new_rows)
+            session.execute(insert(Occurrence.__table__), new_rows)
             self.summary.occurrences_added += len(new_rows)

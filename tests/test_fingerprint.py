@@ -26,7 +26,7 @@ from lineage.fingerprint import (
 )
 from lineage.fingerprint import text as text_module
 from lineage.fingerprint.image import hash_to_int
-from lineage.fingerprint.text import shingle_hashes
+from lineage.fingerprint.text import shingle_hashes, sign_texts
 from tests.conftest import edit_words, make_document, make_image
 
 
@@ -62,6 +62,21 @@ def test_a_huge_text_is_shingled_in_segments_with_the_same_result(monkeypatch):
     whole = fingerprint_text(text)
     monkeypatch.setattr(text_module, "SEGMENT_CHARS", 500)
     assert fingerprint_text(text).minhash == whole.minhash
+
+
+def test_batch_signing_equals_signing_one_by_one(monkeypatch):
+    monkeypatch.setattr(text_module, "SIGNATURE_ROWS", 300)
+    texts = ["", "one", "two words", *(make_document(seed) for seed in range(12)), "银杏树"]
+    texts.append(" ".join(texts) * 30)  # long enough to be signed in segments
+    monkeypatch.setattr(text_module, "SEGMENT_CHARS", 5000)
+
+    batch = sign_texts(texts, DEFAULT_TEXT_PARAMS)
+
+    for index, text in enumerate(texts):
+        single = fingerprint_text(text)
+        assert list(batch.values[index]) == list(single.minhash.hashvalues)
+        assert tuple(batch.band_keys[index].tolist()) == single.band_keys
+        assert batch.text_sha256[index] == single.text_sha256
 
 
 def test_normalisation_ignores_case_width_and_spacing():

@@ -12,7 +12,7 @@ import hashlib
 import re
 import unicodedata
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Any
@@ -24,7 +24,8 @@ from lineage.errors import IncompatibleFingerprintError
 
 SCHEME = "affine32"
 TOKENIZER = "words+cjk-chars"
-SHINGLE_HASH = "crc32"
+SHINGLE_HASH = "crc32-tokens-fmix32"
+BAND_HASH = "fmix64"
 
 # Scripts written without spaces between words: every character is a token of its own.
 _UNSPACED = (
@@ -39,11 +40,15 @@ _UNSPACED = (
     "\U00020000-\U0002fa1f"  # CJK extensions B-F
 )
 _TOKEN = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+")
-_WHITESPACE = re.compile(r"\s+")
+_HAS_UNSPACED = re.compile(rf"[{_UNSPACED}]")
+_WORD = re.compile(r"\w+")
 # Texts are shingled a segment of about this many characters at a time (bounded memory).
 SEGMENT_CHARS = 1 << 20
-# Shingles per numpy step: a (chunk x num_perm) uint32 matrix stays within a few MB.
-SIGNATURE_CHUNK = 8192
+# Shingles per numpy step: a (rows x num_perm) uint32 matrix stays within a few MB.
+SIGNATURE_ROWS = 8192
+_EMPTY = np.iinfo(np.uint32).max
+_GOLDEN32 = np.uint32(0x9E3779B1)
+_GOLDEN64 = np.uint64(0x9E3779B97F4A7C15)
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,7 @@ class TextFingerprintParams:
     threshold: float = 0.4
     tokenizer: str = TOKENIZER
     shingle_hash: str = SHINGLE_HASH
+    band_hash: str = BAND_HASH
     scheme: str = SCHEME
 
     def __post_init__(self) -> None:
@@ -89,10 +95,12 @@ class TextFingerprint:
 def normalize_text(text: str) -> str:
     """NFKC, case-folded, whitespace collapsed: the form that is hashed and shingled."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return _WHITESPACE.sub(" ", folded).strip()
+    return " ".join(folded.split())
 
 
 def tokens(normalized: str) -> list[str]:
+    if _HAS_UNSPACED.search(normalized) is None:
+        return _WORD.findall(normalized)  # the common case, and a faster pattern
     return _TOKEN.findall(normalized)
 
 
@@ -104,26 +112,40 @@ def shingles(normalized: str, ngram: int) -> set[str]:
     return {" ".join(words[start : start + ngram]) for start in range(len(words) - ngram + 1)}
 
 
+def token_hashes(tokens_: list[str]) -> np.ndarray:
+    """CRC-32 of each token's UTF-8 bytes."""
+    return np.fromiter(map(zlib.crc32, map(str.encode, tokens_)), np.uint32, len(tokens_))
+
+
+def combine_tokens(hashes: np.ndarray, ngram: int) -> np.ndarray:
+    """The hash of each n-gram of token hashes (all of them, for a text shorter than n)."""
+    if len(hashes) == 0:
+        return hashes
+    width = min(ngram, len(hashes))
+    count = len(hashes) - width + 1
+    combined = hashes[:count].copy()
+    for offset in range(1, width):
+        combined = _fmix32(combined * _GOLDEN32 + hashes[offset : offset + count])
+    return combined
+
+
 def shingle_hashes(normalized: str, ngram: int) -> np.ndarray:
-    """The distinct 32-bit hashes of the text's shingles (CRC-32 of their UTF-8 bytes)."""
+    """The distinct 32-bit hashes of the text's shingles, one per member of `shingles`."""
     segments = list(_segment_hashes(normalized, ngram))
     return np.unique(np.concatenate(segments)) if segments else np.empty(0, np.uint32)
 
 
 def _segment_hashes(normalized: str, ngram: int) -> Iterator[np.ndarray]:
     """Shingle hashes a segment at a time, so a huge text never becomes one huge list."""
-    carried: list[str] = []
+    carried = np.empty(0, np.uint32)
     start = 0
     while start < len(normalized):
         cut = normalized.find(" ", start + SEGMENT_CHARS)
         end = len(normalized) if cut < 0 else cut
-        words = carried + tokens(normalized[start:end])
-        if start == 0 and end == len(normalized) and len(words) <= ngram:
-            joined = [" ".join(words)] if words else []
-        else:
-            joined = [" ".join(words[i : i + ngram]) for i in range(len(words) - ngram + 1)]
-        yield np.unique(np.fromiter((zlib.crc32(s.encode()) for s in joined), np.uint32))
-        carried = words[len(words) - ngram + 1 :] if ngram > 1 else []
+        hashes = np.concatenate([carried, token_hashes(tokens(normalized[start:end]))])
+        if start == 0 or len(hashes) >= ngram:
+            yield combine_tokens(hashes, ngram)
+        carried = hashes[len(hashes) - ngram + 1 :] if ngram > 1 else carried[:0]
         start = end
 
 
@@ -143,39 +165,95 @@ def _fmix32(values: np.ndarray) -> np.ndarray:
     return values ^ (values >> np.uint32(16))
 
 
+def _fmix64(values: np.ndarray) -> np.ndarray:
+    values = values ^ (values >> np.uint64(33))
+    values = values * np.uint64(0xFF51AFD7ED558CCD)
+    values = values ^ (values >> np.uint64(33))
+    values = values * np.uint64(0xC4CEB9FE1A85EC53)
+    return values ^ (values >> np.uint64(33))
+
+
+def _permuted(hashes: np.ndarray, params: TextFingerprintParams) -> np.ndarray:
+    """Every permutation of each shingle hash, one row per permutation: the matrix whose row
+    minima datasketch keeps (rows, so that minima run along contiguous memory)."""
+    a, b = _permutations(params.num_perm, params.seed)
+    return a[:, None] * _fmix32(hashes.astype(np.uint32, copy=False))[None, :] + b[:, None]
+
+
 def signature(hashes: Iterable[np.ndarray], params: TextFingerprintParams) -> np.ndarray:
     """The MinHash values datasketch's `update_batch` computes for these shingle hashes."""
-    a, b = _permutations(params.num_perm, params.seed)
-    values = np.full(params.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
+    values = np.full(params.num_perm, _EMPTY, dtype=np.uint32)
     for chunk in hashes:
-        for start in range(0, len(chunk), SIGNATURE_CHUNK):
-            mixed = _fmix32(chunk[start : start + SIGNATURE_CHUNK].astype(np.uint32))
-            values = np.minimum(values, (mixed[:, None] * a + b).min(axis=0))
+        for start in range(0, len(chunk), SIGNATURE_ROWS):
+            part = chunk[start : start + SIGNATURE_ROWS]
+            if len(part):
+                values = np.minimum(values, _permuted(part, params).min(axis=1))
     return values
+
+
+@dataclass(frozen=True)
+class TextSignatures:
+    """Fingerprints of many texts as arrays: what ingest stores, without per-text objects."""
+
+    text_sha256: list[str]
+    values: np.ndarray  # (texts, num_perm) uint32, datasketch's hash values
+    band_keys: np.ndarray  # (texts, bands) int64
+
+
+def sign_texts(texts: Sequence[str], params: TextFingerprintParams) -> TextSignatures:
+    """Fingerprint many texts at once; equal to fingerprinting each, but vectorised."""
+    values = np.full((len(texts), params.num_perm), _EMPTY, dtype=np.uint32)
+    digests, group, group_rows = [], [], 0
+    for index, text in enumerate(texts):
+        normalized = normalize_text(text)
+        digests.append(hashlib.sha256(normalized.encode()).hexdigest())
+        if len(normalized) > SEGMENT_CHARS:
+            values[index] = signature(_segment_hashes(normalized, params.ngram), params)
+            continue
+        hashes = combine_tokens(token_hashes(tokens(normalized)), params.ngram)
+        if len(hashes):
+            group.append((index, hashes))
+            group_rows += len(hashes)
+        if group_rows >= SIGNATURE_ROWS:
+            _sign_group(group, values, params)
+            group, group_rows = [], 0
+    _sign_group(group, values, params)
+    return TextSignatures(digests, values, _band_keys(values, params))
+
+
+def _sign_group(
+    group: list[tuple[int, np.ndarray]], values: np.ndarray, params: TextFingerprintParams
+) -> None:
+    """Minima per text over one matrix for the whole group of texts."""
+    if not group:
+        return
+    indexes = [index for index, _ in group]
+    starts = np.cumsum([0] + [len(hashes) for _, hashes in group[:-1]])
+    permuted = _permuted(np.concatenate([hashes for _, hashes in group]), params)
+    values[indexes] = np.minimum.reduceat(permuted, starts, axis=1).T
+
+
+def _band_keys(values: np.ndarray, params: TextFingerprintParams) -> np.ndarray:
+    """One signed 64-bit key per band; the band number is mixed in so bands never collide."""
+    used = values[:, : params.bands * params.rows].astype(np.uint64)
+    rows = used.reshape(len(values), params.bands, params.rows)
+    keys = np.broadcast_to(
+        (np.arange(params.bands, dtype=np.uint64) + np.uint64(1)) * _GOLDEN64, rows.shape[:2]
+    )
+    for row in range(params.rows):
+        keys = _fmix64(keys ^ rows[:, :, row])
+    return keys.view(np.int64)
 
 
 def fingerprint_text(
     text: str, params: TextFingerprintParams = DEFAULT_TEXT_PARAMS
 ) -> TextFingerprint:
-    normalized = normalize_text(text)
-    values = signature(_segment_hashes(normalized, params.ngram), params)
-    lean = LeanMinHash(seed=params.seed, hashvalues=values, scheme=params.scheme)
+    signed = sign_texts([text], params)
     return TextFingerprint(
-        text_sha256=hashlib.sha256(normalized.encode()).hexdigest(),
-        minhash=lean,
-        band_keys=band_keys(lean, params),
+        text_sha256=signed.text_sha256[0],
+        minhash=LeanMinHash(seed=params.seed, hashvalues=signed.values[0], scheme=params.scheme),
+        band_keys=tuple(signed.band_keys[0].tolist()),
     )
-
-
-def band_keys(minhash: MinHash, params: TextFingerprintParams) -> tuple[int, ...]:
-    """One signed 64-bit key per band; the band number is mixed in so bands never collide."""
-    values = np.asarray(minhash.hashvalues, dtype="<u4")
-    keys = []
-    for band in range(params.bands):
-        chunk = values[band * params.rows : (band + 1) * params.rows]
-        digest = hashlib.blake2b(band.to_bytes(2, "little") + chunk.tobytes(), digest_size=8)
-        keys.append(int.from_bytes(digest.digest(), "little", signed=True))
-    return tuple(keys)
 
 
 def minhash_to_bytes(minhash: MinHash) -> bytes:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 06:25:00.163509
+Create Date: 2026-11-26 07:21:16.998290
 """
 
 from collections.abc import Sequence
@@ -82,20 +82,18 @@ def upgrade() -> None:
     )
     op.create_table(
         "lsh_bands",
+        sa.Column("key", sa.BigInteger(), nullable=False),
         sa.Column("record_id", sa.Integer(), nullable=False),
         sa.Column("band", sa.SmallInteger(), nullable=False),
-        sa.Column("key", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(
             ["record_id"],
             ["records.id"],
             name=op.f("fk_lsh_bands_record_id_records"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("record_id", "band", name=op.f("pk_lsh_bands")),
+        sa.PrimaryKeyConstraint("key", "record_id", "band", name=op.f("pk_lsh_bands")),
+        sqlite_with_rowid=False,
     )
-    with op.batch_alter_table("lsh_bands", schema=None) as batch_op:
-        batch_op.create_index("ix_lsh_bands_key", ["key"], unique=False)
-
     op.create_table(
         "models",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -353,9 +351,6 @@ def downgrade() -> None:
     op.drop_table("model_derivations")
     op.drop_table("dataset_versions")
     op.drop_table("models")
-    with op.batch_alter_table("lsh_bands", schema=None) as batch_op:
-        batch_op.drop_index("ix_lsh_bands_key")
-
     op.drop_table("lsh_bands")
     op.drop_table("datasets")
     with op.batch_alter_table("sources", schema=None) as batch_op:
