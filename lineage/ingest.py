@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from lineage.crawl import ContentItem, CorpusFile, CorpusRoot, ItemProblem, list_corpus, read_items
 from lineage.crawl.walk import SkippedFile
-from lineage.db import session_scope
+from lineage.db import insert_rows, session_scope
 from lineage.errors import InputError
 from lineage.fingerprint import (
     DEFAULT_TEXT_PARAMS,
@@ -525,12 +525,9 @@ class _Ingestor:
         known.update(dict(inserted))
         self.summary.records_added += len(inserted)
         band_rows = [
-            {"record_id": known[sha], "band": band, "key": key}
-            for sha, keys in bands.items()
-            for band, key in enumerate(keys)
+            (key, known[sha], band) for sha, keys in bands.items() for band, key in enumerate(keys)
         ]
-        if band_rows:
-            session.execute(insert(LshBand.__table__), band_rows)
+        insert_rows(session, LshBand.__table__, ("key", "record_id", "band"), band_rows)
         return known
 
     def _fingerprint_all(self, tasks: list[_FingerprintTask]) -> list[_FingerprintResult]:
