@@ -18,7 +18,7 @@ from lineage.errors import FingerprintError
 
 # Larger images are refused as likely decompression bombs (Pillow's own default is ~89 MP).
 MAX_PIXELS = 64_000_000
-DRAFT_SIZE = (128, 128)
+DRAFT_SIZE = (64, 64)
 HASH_BITS = 64
 # Chosen so that resizing and recompression stay within them while distinct pictures,
 # about 32 bits apart on both hashes, stay far outside; both must agree for a match.
