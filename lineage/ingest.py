@@ -31,6 +31,7 @@ from lineage.fingerprint import (
     TextFingerprintParams,
     check_compatible,
     fingerprint_image,
+    image_keys,
 )
 from lineage.fingerprint.text import sign_texts
 from lineage.licenses import UNKNOWN_LICENSE, detect_license_text, normalize_license
@@ -330,7 +331,7 @@ def _image_row(data: bytes) -> _FingerprintResult:
         "width": image.width,
         "height": image.height,
         "image_format": image.format,
-        "band_keys": [],
+        "band_keys": list(image_keys(image.phash)),
     }, None
 
 

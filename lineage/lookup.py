@@ -8,12 +8,13 @@ Images are compared by Hamming distance of their perceptual hashes.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from lineage.crawl.readers import decode_utf8
@@ -28,6 +29,7 @@ from lineage.fingerprint import (
     estimate_jaccard,
     fingerprint_image,
     fingerprint_text,
+    image_probe_keys,
     minhash_from_bytes,
 )
 from lineage.graph import describe_path, models_trained_on
@@ -109,8 +111,8 @@ def lookup_text(
     return _with_locations(session, matches)
 
 
-def _band_candidates(band_keys: tuple[int, ...]) -> Select[tuple[int]]:
-    return select(LshBand.record_id).where(LshBand.key.in_(band_keys)).distinct()
+def _band_candidates(keys: Sequence[int]) -> Select[tuple[int]]:
+    return select(LshBand.record_id).where(LshBand.key.in_(keys)).distinct()
 
 
 def _check_stored_params(
@@ -138,9 +140,12 @@ def lookup_image(session: Session, data: bytes) -> list[Match]:
     """Stored images with the same bytes, or within the pHash and dHash distance thresholds."""
     sha = hashlib.sha256(data).hexdigest()
     probe = fingerprint_image(data)
+    probe_keys = image_probe_keys(probe.phash)
     rows = session.execute(
         select(Record.sha256, Record.phash, Record.dhash).where(
-            and_(Record.kind == "image", Record.phash.is_not(None))
+            Record.kind == "image",
+            Record.phash.is_not(None),
+            or_(Record.sha256 == sha, Record.id.in_(_band_candidates(probe_keys))),
         )
     ).all()
     if not rows:
@@ -162,8 +167,7 @@ def lookup_image(session: Session, data: bytes) -> list[Match]:
 
 
 def _hamming(stored: np.ndarray, probe: int) -> np.ndarray:
-    differing = np.bitwise_xor(stored, np.int64(probe)).view(np.uint64)
-    return np.unpackbits(differing.view(np.uint8).reshape(-1, 8), axis=1).sum(axis=1)
+    return np.bitwise_count(stored ^ np.int64(probe))
 
 
 def _with_locations(session: Session, matches: list[Match]) -> list[Match]:

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import imagehash
+import numpy as np
 import pytest
 from datasketch import MinHash
 from PIL import Image
@@ -25,7 +26,7 @@ from lineage.fingerprint import (
     shingles,
 )
 from lineage.fingerprint import text as text_module
-from lineage.fingerprint.image import hash_to_int
+from lineage.fingerprint.image import PHASH_MAX_DISTANCE, hash_to_int, image_keys, image_probe_keys
 from lineage.fingerprint.text import shingle_hashes, sign_texts
 from tests.conftest import edit_words, make_document, make_image
 
@@ -150,3 +151,23 @@ def test_decompression_bomb_is_refused_before_decoding():
     Image.new("1", (10_000, 10_000)).save(buffer, "PNG")
     with pytest.raises(FingerprintError, match="exceeds"):
         fingerprint_image(buffer.getvalue())
+
+
+def test_image_probe_keys_reach_every_hash_within_the_distance():
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        stored = int(rng.integers(-(2**63), 2**63 - 1))
+        flips = rng.choice(64, size=PHASH_MAX_DISTANCE, replace=False)
+        probe = stored
+        for bit in flips:
+            probe ^= 1 << int(bit)
+        probe = probe - (1 << 64) if probe >= 1 << 63 else probe
+        assert set(image_keys(stored)) & set(image_probe_keys(probe))
+
+
+def test_unrelated_images_rarely_share_a_probe_key():
+    rng = np.random.default_rng(6)
+    hashes = [int(value) for value in rng.integers(-(2**63), 2**63 - 1, size=2000)]
+    probe = set(image_probe_keys(hashes[0]))
+    shared = sum(bool(probe & set(image_keys(other))) for other in hashes[1:])
+    assert shared < 40  # about 548 / 65536 per piece, 4 pieces: ~3%

@@ -6,6 +6,8 @@ from lineage.fingerprint.image import (
     ImageFingerprint,
     fingerprint_image,
     hamming_distance,
+    image_keys,
+    image_probe_keys,
     images_match,
 )
 from lineage.fingerprint.text import (
@@ -33,6 +35,8 @@ __all__ = [
     "fingerprint_image",
     "fingerprint_text",
     "hamming_distance",
+    "image_keys",
+    "image_probe_keys",
     "images_match",
     "minhash_from_bytes",
     "minhash_to_bytes",

@@ -7,6 +7,7 @@ JPEGs are decoded in draft mode at a fraction of their size, since both hashes l
 from __future__ import annotations
 
 import io
+import itertools
 import warnings
 from dataclasses import dataclass
 
@@ -81,3 +82,58 @@ def images_match(first: ImageFingerprint, second: ImageFingerprint) -> bool:
         hamming_distance(first.phash, second.phash) <= PHASH_MAX_DISTANCE
         and hamming_distance(first.dhash, second.dhash) <= DHASH_MAX_DISTANCE
     )
+
+
+# Index keys: the pHash cut into 16-bit pieces. Two hashes within PHASH_MAX_DISTANCE bits
+# differ in at most PHASH_MAX_DISTANCE // 4 bits of some piece (pigeonhole), so probing each
+# piece's neighbours within that many bits finds every match: multi-index hashing.
+KEY_PIECES = 4
+PIECE_BITS = HASH_BITS // KEY_PIECES
+_IMAGE_KEY_DOMAIN = 0x1A6E << 20  # keeps image keys apart from text band keys
+
+
+def image_keys(phash: int) -> tuple[int, ...]:
+    """The index keys stored for an image: one per piece of its pHash."""
+    return tuple(_piece_key(piece, value) for piece, value in enumerate(_pieces(phash)))
+
+
+def image_probe_keys(phash: int, max_distance: int = PHASH_MAX_DISTANCE) -> list[int]:
+    """Every key an image within `max_distance` bits of `phash` must share with it."""
+    radius = max_distance // KEY_PIECES
+    keys = []
+    for piece, value in enumerate(_pieces(phash)):
+        keys.extend(_piece_key(piece, near) for near in _within(value, radius))
+    return keys
+
+
+def _pieces(phash: int) -> list[int]:
+    unsigned = phash & ((1 << HASH_BITS) - 1)
+    mask = (1 << PIECE_BITS) - 1
+    return [(unsigned >> (piece * PIECE_BITS)) & mask for piece in range(KEY_PIECES)]
+
+
+def _within(value: int, radius: int) -> list[int]:
+    """`value` and every value that differs from it in at most `radius` bits."""
+    found = [value]
+    for bits in itertools.chain.from_iterable(
+        itertools.combinations(range(PIECE_BITS), count) for count in range(1, radius + 1)
+    ):
+        flipped = value
+        for bit in bits:
+            flipped ^= 1 << bit
+        found.append(flipped)
+    return found
+
+
+def _piece_key(piece: int, value: int) -> int:
+    mixed = _fmix64(_IMAGE_KEY_DOMAIN | (piece << PIECE_BITS) | value)
+    return mixed - (1 << 64) if mixed >= 1 << 63 else mixed
+
+
+def _fmix64(value: int) -> int:
+    mask = (1 << 64) - 1
+    value ^= value >> 33
+    value = (value * 0xFF51AFD7ED558CCD) & mask
+    value ^= value >> 33
+    value = (value * 0xC4CEB9FE1A85EC53) & mask
+    return value ^ (value >> 33)
