@@ -1,0 +1,265 @@
+"""Benchmark: `lineage lookup` latency in a fresh process, with a million texts and images stored.
+
+Builds (or reuses) a SQLite lineage database holding `--records` text records and as many
+image records, each with the fingerprints and index keys that ingest writes:
+
+- texts are generated documents (Zipf-distributed invented words, 120-300 words), signed in
+  batches with `lineage.fingerprint.text.sign_texts`, as ingest does;
+- images are random 64-bit pHash/dHash pairs (what matters for the index is how keys spread),
+  plus one real picture whose resized copy is the image probe.
+
+Then it runs `lineage lookup --text PROBE` (a stored document with 10% of its words changed)
+and `lineage lookup PICTURE.jpg` in fresh processes, `--repeats` times each, and the same
+number of fresh processes that only import the CLI (process start-up). It prints medians,
+spreads and the lookup time beyond start-up, and checks that every probe found its original.
+
+    .venv/bin/python bench/lookup_at_scale.py                      # 1,000,000 of each
+    .venv/bin/python bench/lookup_at_scale.py --records 20000 --db /tmp/small.db
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+from sqlalchemy import Engine, select
+
+from lineage.db import connect, insert_rows, session_scope
+from lineage.fingerprint import DEFAULT_TEXT_PARAMS, fingerprint_image, image_keys
+from lineage.fingerprint.text import sign_texts
+from lineage.models import DatasetVersion, LshBand, Occurrence, Record
+from lineage.registry import ModelRegistration, register_model
+from lineage.store import ensure_dataset_version, ensure_license, ensure_source
+
+BATCH = 20_000
+VOCABULARY = 30_000
+PROBE_INDEX = 1_234  # the stored document the text probe is an edit of (needs --records > it)
+LINEAGE = str(Path(sys.executable).with_name("lineage"))
+
+
+def main() -> None:
+    args = parse_args()
+    url = f"sqlite:///{args.db}"
+    picture = args.db.with_suffix(".probe.jpg")
+    if not args.db.exists():
+        build(url, args.records, picture)
+    probe_text = edited(document(np.random.default_rng(PROBE_INDEX), words()), seed=1)
+    startup = timed([sys.executable, "-c", "import cli.main"], args.repeats)
+    text = timed([LINEAGE, "--db", url, "lookup", "--json", "--text", probe_text], args.repeats)
+    image = timed([LINEAGE, "--db", url, "lookup", "--json", str(picture)], args.repeats)
+    check(text.output, f"texts/doc-{PROBE_INDEX:07d}")
+    check(image.output, "images/picture")
+    with session_scope(connect(url)) as session:
+        records = session.query(Record).count()
+    print(f"lineage lookup in a fresh process, {records:,} records in {args.db}")
+    print(f"median of {args.repeats} runs, min-max in brackets, milliseconds\n")
+    for name, run in (
+        ("start-up (import cli)", startup),
+        ("lookup --text", text),
+        ("lookup image", image),
+    ):
+        print(f"  {name:<24} {statistics.median(run.times):8.1f}  [{spread(run.times)}]")
+    for name, run in (("text", text), ("image", image)):
+        beyond = statistics.median(run.times) - statistics.median(startup.times)
+        print(f"  {name} lookup beyond start-up: {beyond:.1f} ms")
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1_000_000, help="texts and images each")
+    parser.add_argument("--db", type=Path, default=Path("/tmp/lineage-scale.db"))
+    parser.add_argument("--repeats", type=int, default=9)
+    return parser.parse_args()
+
+
+def words() -> np.ndarray:
+    rng = np.random.default_rng(0)
+    letters = np.array(list("bcdfghklmnprstvzaeiou"))
+    return np.array(
+        ["".join(rng.choice(letters, size=rng.integers(4, 10))) for _ in range(VOCABULARY)]
+    )
+
+
+def document(rng: np.random.Generator, vocabulary: np.ndarray) -> str:
+    ranks = np.minimum(rng.zipf(1.3, size=rng.integers(120, 300)), VOCABULARY) - 1
+    return " ".join(vocabulary[ranks])
+
+
+def edited(text: str, seed: int) -> str:
+    rng = np.random.default_rng(seed)
+    tokens = text.split()
+    for index in rng.choice(len(tokens), size=len(tokens) // 10, replace=False):
+        tokens[index] = "zqx" + str(index)
+    return " ".join(tokens)
+
+
+def build(url: str, count: int, picture: Path) -> None:
+    """Write `count` texts and `count` images with their index keys, and a model on both."""
+    engine = connect(url)
+    started = time.perf_counter()
+    with session_scope(engine) as session:
+        session.connection().exec_driver_sql("PRAGMA cache_size=-4000000")
+        texts = ensure_dataset_version(session, "texts", "1")
+        images = ensure_dataset_version(session, "images", "1")
+        texts.fingerprint_params = DEFAULT_TEXT_PARAMS.as_dict()
+        license_id = ensure_license(session, "CC-BY-4.0").id
+        source_id = ensure_source(session, "https://example.org/").id
+        version_ids = (texts.id, images.id)
+    vocabulary = words()
+    for start in range(0, count, BATCH):
+        size = min(BATCH, count - start)
+        docs = [document(np.random.default_rng(start + i), vocabulary) for i in range(size)]
+        signed = sign_texts(docs, DEFAULT_TEXT_PARAMS)
+        rows = [
+            (
+                f"t{start + i:063d}",
+                "text",
+                len(doc),
+                signed.text_sha256[i],
+                signed.values[i].astype("<u4").tobytes(),
+            )
+            for i, doc in enumerate(docs)
+        ]
+        store(
+            engine,
+            rows,
+            signed.band_keys.tolist(),
+            version_ids[0],
+            "texts/doc",
+            start,
+            license_id,
+            source_id,
+        )
+        print(f"texts {start + size:,} ({time.perf_counter() - started:.0f}s)", flush=True)
+    rng = np.random.default_rng(7)
+    for start in range(0, count, BATCH):
+        size = min(BATCH, count - start)
+        hashes = rng.integers(-(2**63), 2**63 - 1, size=(size, 2), dtype=np.int64).tolist()
+        if start == 0:
+            hashes[0] = list(real_picture(picture))
+        rows = [
+            (f"i{start + i:063d}", "image", 1000, phash, dhash)
+            for i, (phash, dhash) in enumerate(hashes)
+        ]
+        keys = [list(image_keys(phash)) for phash, _ in hashes]
+        store(engine, rows, keys, version_ids[1], "images/img", start, license_id, source_id)
+        print(f"images {start + size:,} ({time.perf_counter() - started:.0f}s)", flush=True)
+    with session_scope(engine) as session:
+        session.execute(
+            Occurrence.__table__.update()
+            .where(Occurrence.locator == "images/img-0000000")
+            .values(locator="images/picture")
+        )
+        for version in session.scalars(select(DatasetVersion)):
+            version.record_count = count
+        register_model(session, ModelRegistration("scale-model", ("texts@1", "images@1")))
+
+
+def store(
+    engine: Engine,
+    rows: list[tuple],
+    keys: list[list[int]],
+    version_id: int,
+    prefix: str,
+    start: int,
+    license_id: int,
+    source_id: int,
+) -> None:
+    """One batch of records, their index keys and their occurrences, in one transaction."""
+    fingerprints = ("text_sha256", "minhash") if rows[0][1] == "text" else ("phash", "dhash")
+    columns = ("sha256", "kind", "size_bytes", *fingerprints)
+    with session_scope(engine) as session:
+        session.connection().exec_driver_sql("PRAGMA cache_size=-4000000")
+        insert_rows(session, Record.__table__, columns, rows)
+        ids = dict(
+            session.execute(
+                select(Record.sha256, Record.id).where(Record.sha256.in_([row[0] for row in rows]))
+            ).all()
+        )
+        record_ids = [ids[row[0]] for row in rows]
+        insert_rows(
+            session,
+            LshBand.__table__,
+            ("key", "record_id", "band"),
+            [
+                (key, record_id, band)
+                for record_id, record_keys in zip(record_ids, keys, strict=True)
+                for band, key in enumerate(record_keys)
+            ],
+        )
+        insert_rows(
+            session,
+            Occurrence.__table__,
+            (
+                "dataset_version_id",
+                "record_id",
+                "locator",
+                "source_id",
+                "license_id",
+                "license_origin",
+            ),
+            [
+                (
+                    version_id,
+                    record_id,
+                    f"{prefix}-{start + i:07d}",
+                    source_id,
+                    license_id,
+                    "argument",
+                )
+                for i, record_id in enumerate(record_ids)
+            ],
+        )
+
+
+def real_picture(path: Path) -> tuple[int, int]:
+    """A real picture, stored by its hashes; its resized JPEG copy is written as the probe."""
+    rng = np.random.default_rng(3)
+    y, x = np.mgrid[0:512, 0:512] / 512
+    pixels = np.stack(
+        [np.sin(x * (4 + c) + rng.random() * 6) * np.cos(y * (3 + c)) for c in range(3)], -1
+    )
+    image = Image.fromarray(((pixels + 1) * 127).astype(np.uint8))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    stored = fingerprint_image(buffer.getvalue())
+    image.resize((300, 300)).save(path, quality=70)
+    return stored.phash, stored.dhash
+
+
+class Run:
+    def __init__(self, times: list[float], output: str) -> None:
+        self.times, self.output = times, output
+
+
+def timed(command: list[str], repeats: int) -> Run:
+    times, output = [], ""
+    for _ in range(repeats):
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        times.append((time.perf_counter() - started) * 1000)
+        output = done.stdout
+    return Run(times, output)
+
+
+def check(output: str, locator: str) -> None:
+    matches = json.loads(output)[0]["matches"]
+    found = [loc["locator"] for match in matches for loc in match["locations"]]
+    if locator not in found:
+        raise SystemExit(f"probe did not find {locator}: {found[:5]}")
+
+
+def spread(values: list[float]) -> str:
+    return f"{min(values):.1f}-{max(values):.1f}"
+
+
+if __name__ == "__main__":
+    main()
