@@ -11,6 +11,7 @@ import pytest
 from datasketch import MinHash
 from PIL import Image
 
+from lineage.db import connect, session_scope
 from lineage.errors import FingerprintError, IncompatibleFingerprintError
 from lineage.fingerprint import (
     DEFAULT_TEXT_PARAMS,
@@ -28,6 +29,8 @@ from lineage.fingerprint import (
 from lineage.fingerprint import text as text_module
 from lineage.fingerprint.image import PHASH_MAX_DISTANCE, hash_to_int, image_keys, image_probe_keys
 from lineage.fingerprint.text import shingle_hashes, sign_texts
+from lineage.ingest import IngestOptions, ingest_paths
+from lineage.lookup import lookup_text
 from tests.conftest import edit_words, make_document, make_image
 
 
@@ -171,3 +174,20 @@ def test_unrelated_images_rarely_share_a_probe_key():
     probe = set(image_probe_keys(hashes[0]))
     shared = sum(bool(probe & set(image_keys(other))) for other in hashes[1:])
     assert shared < 40  # about 548 / 65536 per piece, 4 pieces: ~3%
+
+
+def test_lookup_and_ingest_refuse_other_fingerprint_parameters(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = make_document(8)
+    (corpus / "a.txt").write_text(text, encoding="utf-8")
+    engine = connect(f"sqlite:///{tmp_path / 'lineage.db'}")
+    ingest_paths(engine, [corpus], IngestOptions(dataset="d"))
+    other = TextFingerprintParams(num_perm=64, bands=21)
+
+    with session_scope(engine) as session, pytest.raises(IncompatibleFingerprintError):
+        lookup_text(session, text, other)
+    with pytest.raises(IncompatibleFingerprintError, match="num_perm"):
+        ingest_paths(engine, [corpus], IngestOptions(dataset="d", text_params=other))
+    with session_scope(engine) as session:
+        assert [match.exact for match in lookup_text(session, text)] == [True]
