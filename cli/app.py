@@ -18,6 +18,7 @@ from lineage.errors import LineageError
 
 EXIT_USER_ERROR = 1
 EXIT_PARTIAL = 2
+EXIT_BLOCKED = 3
 
 
 class LineageGroup(click.Group):

@@ -2,31 +2,57 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from pathlib import Path
 
 import click
 from rich.table import Table
 
-from cli.app import AppState, console, json_option, pass_state, print_json
+from cli.app import EXIT_BLOCKED, AppState, console, json_option, pass_state, print_json
 from lineage.errors import InputError
 from lineage.graph import describe_path
 from lineage.lookup import Match, lookup_path, lookup_text
 from lineage.training_data import DatasetUse, TrainingDataReport, trained_on
+from lineage.verdicts import USES, UseVerdict, use_verdict
 
 
 @click.command()
 @click.argument("model")
+@click.option(
+    "--use",
+    type=click.Choice(USES),
+    help="Judge this intended use: exit 3 when any training data blocks it.",
+)
 @json_option
 @pass_state
-def trained(state: AppState, model: str, as_json: bool) -> None:
+def trained(state: AppState, model: str, use: str | None, as_json: bool) -> None:
     """What data trained MODEL, through its base models and derived datasets."""
     with state.session() as session:
         report = trained_on(session, model)
+    verdict = use_verdict(report, use) if use else None
     if as_json:
-        print_json(report.as_dict())
+        print_json(report.as_dict() | ({"verdict": verdict.as_dict()} if verdict else {}))
     else:
         _print_report(report)
+        if verdict is not None:
+            _print_verdict(verdict)
+    if verdict is not None and not verdict.allowed:
+        sys.exit(EXIT_BLOCKED)
+
+
+def _print_verdict(verdict: UseVerdict) -> None:
+    out = console()
+    state = "allowed" if verdict.allowed else "[red]blocked[/red]"
+    out.print(f"{verdict.use} use of {verdict.model}: {state}")
+    for label, findings in (("blocks", verdict.blocking), ("constrains", verdict.constraining)):
+        for finding in findings:
+            out.print(
+                f"  {label}: {finding.dataset}@{finding.version}, {finding.records} records "
+                f"under {finding.license}: {finding.reason}"
+            )
+    for obligation, licences in verdict.obligations.items():
+        out.print(f"  inherits {obligation}: {', '.join(licences)}")
 
 
 def _print_report(report: TrainingDataReport) -> None:

@@ -1,0 +1,110 @@
+"""Whether a model's training data allows an intended use, and what the model inherits.
+
+A verdict looks at each licence in each dataset version a model was trained on and sorts it
+into what blocks the use (the licence forbids it, or nothing is known), what constrains it
+(conditions that travel with the model) and what it obliges (attribution, share-alike).
+These are the tool's reading of each licence's recorded facts, not legal advice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from lineage.licenses import LicenseCategory, license_facts
+from lineage.training_data import TrainingDataReport
+
+USES = ("commercial", "research", "internal")
+
+
+@dataclass(frozen=True)
+class Finding:
+    dataset: str
+    version: str
+    license: str
+    records: int
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return vars(self)
+
+
+@dataclass
+class UseVerdict:
+    model: str
+    use: str
+    blocking: list[Finding] = field(default_factory=list)
+    constraining: list[Finding] = field(default_factory=list)
+    obligations: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def allowed(self) -> bool:
+        return not self.blocking
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "use": self.use,
+            "allowed": self.allowed,
+            "blocking": [finding.as_dict() for finding in self.blocking],
+            "constraining": [finding.as_dict() for finding in self.constraining],
+            "obligations": self.obligations,
+        }
+
+
+def use_verdict(report: TrainingDataReport, use: str) -> UseVerdict:
+    """Judge `use` ("commercial", "research" or "internal") of the model in `report`."""
+    if use not in USES:
+        raise ValueError(f"unknown use {use!r}")
+    verdict = UseVerdict(report.model, use)
+    for dataset in report.datasets:
+        for count in dataset.licenses:
+            finding = Finding(dataset.dataset, dataset.version, count.spdx, count.records, "")
+            blocks, constrains = _judge(count.spdx, use)
+            if blocks:
+                verdict.blocking.append(_with_reason(finding, blocks))
+            for reason in constrains:
+                verdict.constraining.append(_with_reason(finding, reason))
+            for obligation in _obligations(count.spdx):
+                verdict.obligations.setdefault(obligation, [])
+                if count.spdx not in verdict.obligations[obligation]:
+                    verdict.obligations[obligation].append(count.spdx)
+    for licences in verdict.obligations.values():
+        licences.sort()
+    return verdict
+
+
+def _with_reason(finding: Finding, reason: str) -> Finding:
+    return Finding(finding.dataset, finding.version, finding.license, finding.records, reason)
+
+
+def _judge(spdx: str, use: str) -> tuple[str | None, list[str]]:
+    """What in this licence blocks the use, and what constrains it."""
+    facts = license_facts(spdx)
+    constraints = []
+    if facts.category is LicenseCategory.UNKNOWN:
+        reason = "licence unknown: no grant to rely on"
+        if use == "commercial":
+            return reason, []
+        constraints.append(reason)
+    if facts.commercial_use is False and use == "commercial":
+        return "licence forbids commercial use", []
+    if facts.derivatives_allowed is False:
+        constraints.append(
+            "licence allows no derivatives; whether a trained model is one is unsettled"
+        )
+    if facts.category is LicenseCategory.USE_RESTRICTED:
+        constraints.append("licence restricts how the model may be used; the restrictions pass on")
+    if facts.share_alike and use == "commercial":
+        constraints.append("share-alike: adaptations must carry the same licence")
+    return None, constraints
+
+
+def _obligations(spdx: str) -> list[str]:
+    facts = license_facts(spdx)
+    found = []
+    if facts.attribution_required:
+        found.append("attribution")
+    if facts.share_alike:
+        found.append("share-alike notice")
+    return found
