@@ -38,6 +38,7 @@ from lineage.licenses import UNKNOWN_LICENSE, detect_license_text, normalize_lic
 from lineage.manifest import merkle_root
 from lineage.models import (
     DatasetVersion,
+    ImageKey,
     IngestError,
     IngestRun,
     LshBand,
@@ -311,7 +312,7 @@ def fingerprint_chunk(
             {
                 "text_sha256": signed.text_sha256[position],
                 "minhash": signed.values[position].astype("<u4").tobytes(),
-                "band_keys": signed.band_keys[position].tolist(),
+                "index_keys": signed.band_keys[position].tolist(),
             },
             None,
         )
@@ -331,8 +332,25 @@ def _image_row(data: bytes) -> _FingerprintResult:
         "width": image.width,
         "height": image.height,
         "image_format": image.format,
-        "band_keys": list(image_keys(image.phash)),
+        "index_keys": list(image_keys(image.phash)),
     }, None
+
+
+def store_index_keys(session: Session, rows: dict[int, dict[str, Any]]) -> None:
+    """LSH band keys of new texts, and pHash piece keys (with both hashes) of new images."""
+    bands, pieces = [], []
+    for record_id, row in rows.items():
+        if row["kind"] == "image":
+            pieces += [
+                (key, record_id, piece, row["phash"], row["dhash"])
+                for piece, key in enumerate(row["keys"])
+            ]
+        else:
+            bands += [(key, record_id, band) for band, key in enumerate(row["keys"])]
+    insert_rows(session, LshBand.__table__, ("key", "record_id", "band"), bands)
+    insert_rows(
+        session, ImageKey.__table__, ("key", "record_id", "piece", "phash", "dhash"), pieces
+    )
 
 
 def _file_part(locator: str) -> str:
@@ -518,17 +536,14 @@ class _Ingestor:
                 fresh[entry.sha256] = row | {"sha256": entry.sha256}
         if not fresh:
             return known
-        bands = {sha: row.pop("band_keys") for sha, row in fresh.items()}
+        keys = {sha: row.pop("index_keys") for sha, row in fresh.items()}
         records = Record.__table__
         inserted = session.execute(
             insert(records).returning(records.c.sha256, records.c.id), list(fresh.values())
         ).all()
         known.update(dict(inserted))
         self.summary.records_added += len(inserted)
-        band_rows = [
-            (key, known[sha], band) for sha, keys in bands.items() for band, key in enumerate(keys)
-        ]
-        insert_rows(session, LshBand.__table__, ("key", "record_id", "band"), band_rows)
+        store_index_keys(session, {known[sha]: fresh[sha] | {"keys": keys[sha]} for sha in fresh})
         return known
 
     def _fingerprint_all(self, tasks: list[_FingerprintTask]) -> list[_FingerprintResult]:

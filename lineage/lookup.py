@@ -33,7 +33,7 @@ from lineage.fingerprint import (
     minhash_from_bytes,
 )
 from lineage.graph import describe_path, models_trained_on
-from lineage.models import DatasetVersion, License, LshBand, Occurrence, Record
+from lineage.models import DatasetVersion, ImageKey, License, LshBand, Occurrence, Record
 
 HASH_BITS = 64
 
@@ -140,28 +140,31 @@ def lookup_image(session: Session, data: bytes) -> list[Match]:
     """Stored images with the same bytes, or within the pHash and dHash distance thresholds."""
     sha = hashlib.sha256(data).hexdigest()
     probe = fingerprint_image(data)
-    probe_keys = image_probe_keys(probe.phash)
-    rows = session.execute(
-        select(Record.sha256, Record.phash, Record.dhash).where(
-            Record.kind == "image",
-            Record.phash.is_not(None),
-            or_(Record.sha256 == sha, Record.id.in_(_band_candidates(probe_keys))),
+    # Candidates share a key with the probe; only their hashes are read, thousands at 1M images.
+    candidates = session.connection().execute(
+        select(ImageKey.record_id, ImageKey.phash, ImageKey.dhash).where(
+            ImageKey.key.in_(image_probe_keys(probe.phash))
         )
-    ).all()
-    if not rows:
-        return []
-    hashes = np.array([(row.phash, row.dhash) for row in rows], dtype=np.int64)
-    phash_distance = _hamming(hashes[:, 0], probe.phash)
-    dhash_distance = _hamming(hashes[:, 1], probe.dhash)
-    close = (phash_distance <= PHASH_MAX_DISTANCE) & (dhash_distance <= DHASH_MAX_DISTANCE)
+    )
+    rows = np.array([tuple(row) for row in candidates], dtype=np.int64).reshape(-1, 3)
+    close = (_hamming(rows[:, 1], probe.phash) <= PHASH_MAX_DISTANCE) & (
+        _hamming(rows[:, 2], probe.dhash) <= DHASH_MAX_DISTANCE
+    )
+    found = {int(record_id): int(phash) for record_id, phash, _ in rows[close]}
+    exact = session.scalar(select(Record.id).where(Record.sha256 == sha, Record.kind == "image"))
+    if exact is not None:
+        found.setdefault(exact, probe.phash)
+    hashes = dict(
+        session.execute(select(Record.id, Record.sha256).where(Record.id.in_(found))).all()
+    )
     matches = [
         Match(
-            rows[index].sha256,
+            hashes[record_id],
             "image",
-            1.0 - float(phash_distance[index]) / HASH_BITS,
-            rows[index].sha256 == sha,
+            1.0 - int(_hamming(np.int64(phash), probe.phash)) / HASH_BITS,
+            hashes[record_id] == sha,
         )
-        for index in np.flatnonzero(close | np.array([row.sha256 == sha for row in rows]))
+        for record_id, phash in found.items()
     ]
     return _with_locations(session, matches)
 

@@ -104,6 +104,22 @@ class LshBand(Base):
     band: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
 
 
+class ImageKey(Base):
+    """One 16-bit piece of an image's pHash, as an index key, carrying both hashes: a lookup
+    reads the candidates' hashes from this table alone (multi-index hashing)."""
+
+    __tablename__ = "image_keys"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("records.id", ondelete="CASCADE"), primary_key=True
+    )
+    piece: Mapped[int] = mapped_column(SmallInteger)
+    phash: Mapped[int] = mapped_column(BigInteger)
+    dhash: Mapped[int] = mapped_column(BigInteger)
+
+
 class Dataset(Base):
     """A named collection of content, with the card that describes it."""
 

@@ -89,7 +89,6 @@ def images_match(first: ImageFingerprint, second: ImageFingerprint) -> bool:
 # piece's neighbours within that many bits finds every match: multi-index hashing.
 KEY_PIECES = 4
 PIECE_BITS = HASH_BITS // KEY_PIECES
-_IMAGE_KEY_DOMAIN = 0x1A6E << 20  # keeps image keys apart from text band keys
 
 
 def image_keys(phash: int) -> tuple[int, ...]:
@@ -126,7 +125,7 @@ def _within(value: int, radius: int) -> list[int]:
 
 
 def _piece_key(piece: int, value: int) -> int:
-    mixed = _fmix64(_IMAGE_KEY_DOMAIN | (piece << PIECE_BITS) | value)
+    mixed = _fmix64((piece << PIECE_BITS) | value)
     return mixed - (1 << 64) if mixed >= 1 << 63 else mixed
 
 

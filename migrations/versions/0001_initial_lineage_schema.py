@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 07:21:16.998290
+Create Date: 2026-11-26 07:38:36.560228
 """
 
 from collections.abc import Sequence
@@ -79,6 +79,22 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_datasets")),
         sa.UniqueConstraint("name", name=op.f("uq_datasets_name")),
+    )
+    op.create_table(
+        "image_keys",
+        sa.Column("key", sa.BigInteger(), nullable=False),
+        sa.Column("record_id", sa.Integer(), nullable=False),
+        sa.Column("piece", sa.SmallInteger(), nullable=False),
+        sa.Column("phash", sa.BigInteger(), nullable=False),
+        sa.Column("dhash", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["record_id"],
+            ["records.id"],
+            name=op.f("fk_image_keys_record_id_records"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("key", "record_id", name=op.f("pk_image_keys")),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "lsh_bands",
@@ -352,6 +368,7 @@ def downgrade() -> None:
     op.drop_table("dataset_versions")
     op.drop_table("models")
     op.drop_table("lsh_bands")
+    op.drop_table("image_keys")
     op.drop_table("datasets")
     with op.batch_alter_table("sources", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_sources_domain"))
