@@ -26,11 +26,11 @@ from lineage.fingerprint import (
     PHASH_MAX_DISTANCE,
     TextFingerprintParams,
     check_compatible,
-    estimate_jaccard,
     fingerprint_image,
     fingerprint_text,
     image_probe_keys,
-    minhash_from_bytes,
+    similarity,
+    values_from_bytes,
 )
 from lineage.graph import describe_path, models_trained_on
 from lineage.models import DatasetVersion, ImageKey, License, LshBand, Occurrence, Record
@@ -101,13 +101,11 @@ def lookup_text(
     matches = []
     for row in candidates:
         exact = row.sha256 == sha or row.text_sha256 == fingerprint.text_sha256
-        similarity = (
-            1.0
-            if exact
-            else estimate_jaccard(fingerprint.minhash, minhash_from_bytes(row.minhash, params))
+        estimate = (
+            1.0 if exact else similarity(fingerprint.values, values_from_bytes(row.minhash, params))
         )
-        if exact or similarity >= params.threshold:
-            matches.append(Match(row.sha256, "text", similarity, exact))
+        if exact or estimate >= params.threshold:
+            matches.append(Match(row.sha256, "text", estimate, exact))
     return _with_locations(session, matches)
 
 

@@ -22,8 +22,8 @@ from lineage.fingerprint import (
     PHASH_MAX_DISTANCE,
     TextFingerprintParams,
     check_compatible,
-    estimate_jaccard,
-    minhash_from_bytes,
+    similarity,
+    values_from_bytes,
 )
 from lineage.models import LshBand, Occurrence, Record
 from lineage.store import resolve_dataset_version
@@ -165,15 +165,13 @@ def _near_texts(
             if other is None or other.minhash is None:
                 continue
             member = members[record_id]
-            similarity = estimate_jaccard(
-                minhash_from_bytes(member.minhash or b"", params),
-                minhash_from_bytes(other.minhash, params),
+            estimate = similarity(
+                values_from_bytes(member.minhash or b"", params),
+                values_from_bytes(other.minhash, params),
             )
             current = best.get(record_id)
-            if similarity >= params.threshold and (
-                current is None or similarity > current.similarity
-            ):
-                best[record_id] = OverlapExample(member.locator, other.locator, similarity, False)
+            if estimate >= params.threshold and (current is None or estimate > current.similarity):
+                best[record_id] = OverlapExample(member.locator, other.locator, estimate, False)
     return best
 
 
@@ -193,10 +191,9 @@ def _near_images(
         close = (phash <= PHASH_MAX_DISTANCE) & (dhash <= DHASH_MAX_DISTANCE)
         for row in np.flatnonzero(close.any(axis=1)):
             column = int(np.argmin(np.where(close[row], phash[row], 65)))
-            similarity = 1.0 - float(phash[row, column]) / 64
             member = chunk[row]
             best[member.record_id] = OverlapExample(
-                member.locator, theirs[column].locator, similarity, False
+                member.locator, theirs[column].locator, 1.0 - float(phash[row, column]) / 64, False
             )
     return best
 

@@ -191,3 +191,10 @@ def test_lookup_and_ingest_refuse_other_fingerprint_parameters(tmp_path: Path):
         ingest_paths(engine, [corpus], IngestOptions(dataset="d", text_params=other))
     with session_scope(engine) as session:
         assert [match.exact for match in lookup_text(session, text)] == [True]
+
+
+@pytest.mark.parametrize(("num_perm", "seed"), [(128, 1), (64, 7), (256, 42)])
+def test_permutations_are_the_ones_datasketch_draws(num_perm: int, seed: int):
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    ours = text_module._permutations(num_perm, seed)
+    assert np.array_equal(ours[0], a) and np.array_equal(ours[1], b)

@@ -21,6 +21,8 @@ from lineage.fingerprint.text import (
     minhash_to_bytes,
     normalize_text,
     shingles,
+    similarity,
+    values_from_bytes,
 )
 
 __all__ = [
@@ -42,4 +44,6 @@ __all__ = [
     "minhash_to_bytes",
     "normalize_text",
     "shingles",
+    "similarity",
+    "values_from_bytes",
 ]

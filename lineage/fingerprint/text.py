@@ -15,12 +15,14 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
 
 from lineage.errors import IncompatibleFingerprintError
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash, MinHash
 
 SCHEME = "affine32"
 TOKENIZER = "words+cjk-chars"
@@ -88,8 +90,14 @@ DEFAULT_TEXT_PARAMS = TextFingerprintParams()
 @dataclass(frozen=True)
 class TextFingerprint:
     text_sha256: str
-    minhash: LeanMinHash
+    values: np.ndarray  # the MinHash signature: datasketch's hash values, uint32
     band_keys: tuple[int, ...]
+    seed: int = DEFAULT_TEXT_PARAMS.seed
+
+    @property
+    def minhash(self) -> LeanMinHash:
+        """The signature as a datasketch `LeanMinHash`."""
+        return _lean_minhash(self.values, self.seed)
 
 
 def normalize_text(text: str) -> str:
@@ -151,9 +159,13 @@ def _segment_hashes(normalized: str, ngram: int) -> Iterator[np.ndarray]:
 
 @cache
 def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's permutation parameters for (num_perm, seed), generated once per process."""
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
-    return a.astype(np.uint32), b.astype(np.uint32)
+    """The permutation parameters datasketch's `MinHash(num_perm, seed, scheme="affine32")`
+    draws (odd multipliers, any offsets), drawn the same way here because importing datasketch
+    imports SciPy, a third of a second on every command; tests hold the two equal."""
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def _fmix32(values: np.ndarray) -> np.ndarray:
@@ -251,8 +263,9 @@ def fingerprint_text(
     signed = sign_texts([text], params)
     return TextFingerprint(
         text_sha256=signed.text_sha256[0],
-        minhash=LeanMinHash(seed=params.seed, hashvalues=signed.values[0], scheme=params.scheme),
+        values=signed.values[0],
         band_keys=tuple(signed.band_keys[0].tolist()),
+        seed=params.seed,
     )
 
 
@@ -260,17 +273,34 @@ def minhash_to_bytes(minhash: MinHash) -> bytes:
     return np.asarray(minhash.hashvalues, dtype="<u4").tobytes()
 
 
-def minhash_from_bytes(data: bytes, params: TextFingerprintParams) -> LeanMinHash:
+def values_from_bytes(data: bytes, params: TextFingerprintParams) -> np.ndarray:
+    """A stored signature's hash values, checked against the parameters."""
     values = np.frombuffer(data, dtype="<u4").astype(np.uint32)
     if len(values) != params.num_perm:
         raise IncompatibleFingerprintError(
             f"stored signature has {len(values)} permutations, expected {params.num_perm}"
         )
-    return LeanMinHash(seed=params.seed, hashvalues=values, scheme=params.scheme)
+    return values
+
+
+def minhash_from_bytes(data: bytes, params: TextFingerprintParams) -> LeanMinHash:
+    return _lean_minhash(values_from_bytes(data, params), params.seed)
+
+
+def similarity(first: np.ndarray, second: np.ndarray) -> float:
+    """The estimated Jaccard of two signatures: the share of equal values, as datasketch's
+    `MinHash.jaccard` computes it."""
+    return float(np.count_nonzero(first == second)) / len(first)
 
 
 def estimate_jaccard(first: MinHash, second: MinHash) -> float:
     return float(first.jaccard(second))
+
+
+def _lean_minhash(values: np.ndarray, seed: int) -> LeanMinHash:
+    from datasketch import LeanMinHash  # deferred: datasketch imports SciPy
+
+    return LeanMinHash(seed=seed, hashvalues=values, scheme=SCHEME)
 
 
 def check_compatible(stored: TextFingerprintParams, wanted: TextFingerprintParams) -> None:
