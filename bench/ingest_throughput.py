@@ -74,8 +74,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     memory: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="lineage-bench-") as tmp:
         work = Path(tmp)
-        rows.append(bench_text(work, args.docs, args.repeats))
-        rows.append(bench_images(work, args.images, args.repeats))
+        for jobs in args.jobs:
+            rows.append(bench_text(work, args.docs, args.repeats, jobs))
+            rows.append(bench_images(work, args.images, args.repeats, jobs))
         if not args.skip_memory:
             memory = bench_memory(work, args.big_docs, args.repeats)
     print_table(rows, memory, args)
@@ -89,6 +90,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--big-docs", type=int, default=100_000, help="documents of the memory run (100000)"
     )
     parser.add_argument("--repeats", type=int, default=3, help="runs per figure (default 3)")
+    parser.add_argument(
+        "--jobs", type=int, nargs="+", default=[1, 2], help="ingest --jobs values (default 1 2)"
+    )
     parser.add_argument("--skip-memory", action="store_true", help="skip the memory run")
     parser.add_argument(
         "--memory-child", nargs=2, metavar=("FOLDER", "DB_URL"), help=argparse.SUPPRESS
@@ -181,13 +185,12 @@ def timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def ingest_once(folder: Path, db_url: str, expected: int) -> float:
+def ingest_once(folder: Path, db_url: str, expected: int, jobs: int = 1) -> float:
     """Seconds for one end-to-end ingest of `folder` into a freshly created database."""
     engine = connect(db_url)
     summary: list[IngestSummary] = []
-    seconds = timed(
-        lambda: summary.append(ingest_paths(engine, [folder], IngestOptions(dataset="bench")))
-    )
+    options = IngestOptions(dataset="bench", jobs=jobs)
+    seconds = timed(lambda: summary.append(ingest_paths(engine, [folder], options)))
     engine.dispose()
     check_summary(summary[0], expected)
     return seconds
@@ -230,29 +233,34 @@ def interleaved(
     return ingest_seconds, baseline_seconds
 
 
-def bench_text(work: Path, count: int, repeats: int) -> Row:
+def bench_text(work: Path, count: int, repeats: int, jobs: int) -> Row:
     folder = work / "text"
-    megabytes = write_text_corpus(folder, count) / MB
+    if not folder.exists():
+        write_text_corpus(folder, count)
     paths = sorted(folder.iterdir())
+    megabytes = sum(path.stat().st_size for path in paths) / MB
     ingest, baseline = interleaved(
         repeats,
-        lambda run: ingest_once(folder, f"sqlite:///{work / f'text-{run}.db'}", count),
+        lambda run: ingest_once(folder, f"sqlite:///{work / f'text-{jobs}-{run}.db'}", count, jobs),
         lambda: timed(lambda: minhash_baseline(paths)),
     )
-    label = f"text: {count} docs x {DOC_WORDS} words ({megabytes:.1f} MB)"
+    label = f"text: {count} docs x {DOC_WORDS} words ({megabytes:.1f} MB), --jobs {jobs}"
     return Row(label, "MB/s", rates(megabytes, ingest), rates(megabytes, baseline))
 
 
-def bench_images(work: Path, count: int, repeats: int) -> Row:
+def bench_images(work: Path, count: int, repeats: int, jobs: int) -> Row:
     folder = work / "images"
-    write_image_corpus(folder, count)
+    if not folder.exists():
+        write_image_corpus(folder, count)
     paths = sorted(folder.iterdir())
     ingest, baseline = interleaved(
         repeats,
-        lambda run: ingest_once(folder, f"sqlite:///{work / f'images-{run}.db'}", count),
+        lambda run: ingest_once(
+            folder, f"sqlite:///{work / f'images-{jobs}-{run}.db'}", count, jobs
+        ),
         lambda: timed(lambda: phash_baseline(paths)),
     )
-    label = f"images: {count} JPEG {IMAGE_SIZE[0]}x{IMAGE_SIZE[1]}"
+    label = f"images: {count} JPEG {IMAGE_SIZE[0]}x{IMAGE_SIZE[1]}, --jobs {jobs}"
     return Row(label, "img/s", rates(count, ingest), rates(count, baseline))
 
 
@@ -327,13 +335,13 @@ def print_table(rows: list[Row], memory: list[dict[str, float]], args: argparse.
     print(f"baseline text: datasketch.MinHash({NUM_PERM}) of word {SHINGLE_WORDS}-gram shingles")
     print("baseline images: imagehash.phash(Image.open(path))")
     print()
-    header = f"{'workload':<42} {'unit':<6} {'ingest':>20} {'baseline':>20} {'ratio':>6}"
+    header = f"{'workload':<56} {'unit':<6} {'ingest':>20} {'baseline':>20} {'ratio':>6}"
     print(header)
     print("-" * len(header))
     for row in rows:
         ingest, baseline = statistics.median(row.ingest), statistics.median(row.baseline)
         print(
-            f"{row.workload:<42} {row.unit:<6} "
+            f"{row.workload:<56} {row.unit:<6} "
             f"{f'{number(ingest)} [{spread(row.ingest)}]':>20} "
             f"{f'{number(baseline)} [{spread(row.baseline)}]':>20} {ingest / baseline:>6.2f}"
         )

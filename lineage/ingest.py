@@ -171,14 +171,16 @@ def ingest_paths(
 
 @contextmanager
 def _worker_pool(jobs: int) -> Iterator[Executor | None]:
-    """Worker processes for fingerprinting; none for one job. Spawned, not forked, so that
-    workers never inherit the parent's database connections."""
+    """Worker processes for fingerprinting; none for one job. Forked where the platform can
+    (spawning re-imports everything, a second per worker); workers only run the pure
+    `fingerprint_chunk` and never touch the database connections they inherit."""
     if jobs < 1:
         raise InputError("--jobs must be at least 1")
     if jobs == 1:
         yield None
         return
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
         yield pool
 
 
