@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 
 import migrations
 from lineage.errors import LineageError
@@ -42,6 +42,7 @@ def connect(url: str | None = None, *, upgrade: bool = True) -> Engine:
         engine = _server_engine(parsed)
     if upgrade:
         upgrade_to_head(engine)
+    configure_mappers()  # once, here, rather than inside the first query a command runs
     return engine
 
 
