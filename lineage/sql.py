@@ -115,14 +115,23 @@ def _extension_path(name: str) -> Path:
 
 
 def _libpq_dsn(url: URL) -> str:
-    parts = {
+    """The URL as a libpq connection string; query parameters (`?host=/socket/dir`) included."""
+    parts: dict[str, object] = {
         "host": url.host,
         "port": url.port,
         "dbname": url.database,
         "user": url.username,
         "password": url.password,
     }
-    return " ".join(f"{key}={value}" for key, value in parts.items() if value is not None)
+    parts |= {key: value for key, value in url.query.items() if isinstance(value, str)}
+    return " ".join(
+        f"{key}={_libpq_quoted(str(value))}" for key, value in parts.items() if value is not None
+    )
+
+
+def _libpq_quoted(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{escaped}'"
 
 
 def _schema_of(url: URL) -> str:

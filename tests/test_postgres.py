@@ -1,0 +1,106 @@
+"""The same commands on PostgreSQL, against a throwaway server started for the test.
+
+Runs where PostgreSQL's server binaries (`initdb`, `pg_ctl`) are installed, and is skipped,
+saying why, where they are not. As root, the server runs as the `postgres` user.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+from tests.conftest import SAMPLE_DATA
+
+pytest.importorskip("psycopg", reason="the postgres extra (psycopg) is not installed")
+PORT = 55432
+
+
+def _as_server_user(command: list[str]) -> list[str]:
+    if os.geteuid() != 0:
+        return command
+    return ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(command)]
+
+
+@pytest.fixture(scope="module")
+def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
+    if initdb is None or pg_ctl is None:
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    folder = tmp_path_factory.mktemp("postgres")
+    if os.geteuid() == 0:
+        try:
+            user = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root, and there is no postgres user to run the server")
+        folder.chmod(0o755)
+        for parent in folder.parents:
+            if parent == Path("/"):
+                break
+            parent.chmod(parent.stat().st_mode | 0o005)
+        os.chown(folder, user.pw_uid, user.pw_gid)
+    data = folder / "data"
+    run = {"check": True, "capture_output": True}
+    subprocess.run(
+        _as_server_user([initdb, "-D", str(data), "-A", "trust", "-U", "lineage"]), **run
+    )
+    options = f"-k {folder} -p {PORT} -c listen_addresses=''"
+    start = [
+        pg_ctl,
+        "-D",
+        str(data),
+        "-o",
+        f'"{options}"',
+        "-w",
+        "-l",
+        str(folder / "log"),
+        "start",
+    ]
+    subprocess.run(_as_server_user(start), **run)
+    try:
+        yield f"postgresql+psycopg://lineage@/postgres?host={folder}&port={PORT}"
+    finally:
+        subprocess.run(_as_server_user([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]), **run)
+
+
+def _run(url: str, *args: object) -> str:
+    result = CliRunner().invoke(cli, ["--db", url, *map(str, args)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_the_sample_job_runs_on_postgresql(postgres_url: str):
+    _run(postgres_url, "ingest", SAMPLE_DATA / "field-notes", "--dataset", "field-notes")
+    _run(postgres_url, "ingest", SAMPLE_DATA / "images", "--dataset", "images")
+    _run(
+        postgres_url, "model", "register", "base", "--dataset", "field-notes", "--dataset", "images"
+    )
+    _run(postgres_url, "model", "register", "tuned", "--base-model", "base")
+
+    report = json.loads(_run(postgres_url, "trained", "tuned", "--json"))
+    assert {d["dataset"] for d in report["datasets"]} == {"field-notes", "images"}
+    probes = SAMPLE_DATA / "probes"
+    found = json.loads(_run(postgres_url, "lookup", probes / "edited-note.txt", "--json"))
+    assert found[0]["matches"][0]["locations"][0]["locator"] == "field-notes/01-heron-at-dawn.txt"
+    first = _run(postgres_url, "export", "tuned", "--format", "json")
+    assert first == _run(postgres_url, "export", "tuned", "--format", "json")
+    rows = json.loads(
+        _run(
+            postgres_url,
+            "sql",
+            "SELECT dataset, via FROM model_training_data WHERE model = 'tuned' ORDER BY dataset",
+            "--json",
+        )
+    )[0]["rows"]
+    assert rows == [
+        ["field-notes", "base model base (fine-tune)"],
+        ["images", "base model base (fine-tune)"],
+    ]
