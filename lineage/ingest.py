@@ -349,9 +349,10 @@ def store_index_keys(session: Session, rows: dict[int, dict[str, Any]]) -> None:
             ]
         else:
             bands += [(key, record_id, band) for band, key in enumerate(row["keys"])]
-    insert_rows(session, LshBand.__table__, ("key", "record_id", "band"), bands)
+    # In key order, each insert lands next to the last one in the clustered B-tree.
+    insert_rows(session, LshBand.__table__, ("key", "record_id", "band"), sorted(bands))
     insert_rows(
-        session, ImageKey.__table__, ("key", "record_id", "piece", "phash", "dhash"), pieces
+        session, ImageKey.__table__, ("key", "record_id", "piece", "phash", "dhash"), sorted(pieces)
     )
 
 
