@@ -120,7 +120,7 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: list[tuple]) -> None:
     """Insert many plain rows straight through the driver's executemany, in the session's
-    transaction: for the hot paths (LSH bands), where building SQLAlchemy parameters per row
+    transaction: for the hot paths (index keys), where building SQLAlchemy parameters per row
     would cost more than the database does."""
     if not rows:
         return

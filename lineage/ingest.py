@@ -33,7 +33,7 @@ from lineage.fingerprint import (
     fingerprint_image,
     image_keys,
 )
-from lineage.fingerprint.text import sign_texts
+from lineage.fingerprint.text import is_empty, sign_texts
 from lineage.licenses import UNKNOWN_LICENSE, detect_license_text, normalize_license
 from lineage.manifest import merkle_root
 from lineage.models import (
@@ -73,6 +73,12 @@ class IngestOptions:
     batch_size: int = DEFAULT_BATCH_SIZE
     jobs: int = 1
     text_params: TextFingerprintParams = DEFAULT_TEXT_PARAMS
+
+    def __post_init__(self) -> None:
+        if self.jobs < 1:
+            raise InputError("--jobs must be at least 1")
+        if self.batch_size < 1:
+            raise InputError("the batch size must be at least 1")
 
 
 @dataclass(frozen=True)
@@ -174,8 +180,6 @@ def _worker_pool(jobs: int) -> Iterator[Executor | None]:
     """Worker processes for fingerprinting; none for one job. Forked where the platform can
     (spawning re-imports everything, a second per worker); workers only run the pure
     `fingerprint_chunk` and never touch the database connections they inherit."""
-    if jobs < 1:
-        raise InputError("--jobs must be at least 1")
     if jobs == 1:
         yield None
         return
@@ -314,7 +318,9 @@ def fingerprint_chunk(
             {
                 "text_sha256": signed.text_sha256[position],
                 "minhash": signed.values[position].astype("<u4").tobytes(),
-                "index_keys": signed.band_keys[position].tolist(),
+                "index_keys": []
+                if is_empty(signed.values[position])
+                else signed.band_keys[position].tolist(),
             },
             None,
         )
@@ -529,7 +535,11 @@ class _Ingestor:
             session.execute(select(Record.sha256, Record.id).where(Record.sha256.in_(hashes))).all()
         )
         fresh: dict[str, dict[str, Any]] = {}
-        new = list({e.sha256: e for e in pending if e.sha256 not in known}.values())
+        first_of_each: dict[str, _Pending] = {}
+        for entry in pending:
+            if entry.sha256 not in known:
+                first_of_each.setdefault(entry.sha256, entry)
+        new = list(first_of_each.values())
         tasks = [(e.item.kind, e.item.data, e.item.text) for e in new]
         for entry, (row, error) in zip(new, self._fingerprint_all(tasks), strict=True):
             if error is not None:

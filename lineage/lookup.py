@@ -23,19 +23,19 @@ from lineage.errors import IncompatibleFingerprintError, InputError
 from lineage.fingerprint import (
     DEFAULT_TEXT_PARAMS,
     DHASH_MAX_DISTANCE,
+    HASH_BITS,
     PHASH_MAX_DISTANCE,
     TextFingerprintParams,
     check_compatible,
     fingerprint_image,
     fingerprint_text,
     image_probe_keys,
+    is_empty,
     similarity,
     values_from_bytes,
 )
 from lineage.graph import describe_path, models_trained_on
 from lineage.models import DatasetVersion, ImageKey, License, LshBand, Occurrence, Record
-
-HASH_BITS = 64
 
 
 @dataclass(frozen=True)
@@ -88,12 +88,14 @@ def lookup_text(
     """Stored texts equal to `text` (bytes or normalised) or with estimated Jaccard ≥ threshold."""
     fingerprint = fingerprint_text(text, params)
     sha = hashlib.sha256(exact_bytes if exact_bytes is not None else text.encode()).hexdigest()
+    # A text without shingles (punctuation only) can only match exactly.
+    band_keys = () if is_empty(fingerprint.values) else fingerprint.band_keys
     candidates = session.execute(
         select(Record.id, Record.sha256, Record.text_sha256, Record.minhash).where(
             or_(
                 Record.sha256 == sha,
                 Record.text_sha256 == fingerprint.text_sha256,
-                Record.id.in_(_band_candidates(fingerprint.band_keys)),
+                Record.id.in_(_band_candidates(band_keys)),
             )
         )
     ).all()

@@ -1,7 +1,8 @@
 """Whether a model's training data allows an intended use, and what the model inherits.
 
 A verdict looks at each licence in each dataset version a model was trained on and sorts it
-into what blocks the use (the licence forbids it, or nothing is known), what constrains it
+into what blocks the use (the licence forbids it; for commercial use, also an unknown licence),
+what constrains it
 (conditions that travel with the model) and what it obliges (attribution, share-alike).
 These are the tool's reading of each licence's recorded facts, not legal advice.
 """

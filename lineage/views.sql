@@ -102,7 +102,7 @@ JOIN ingest_runs AS run ON run.id = error.ingest_run_id
 JOIN dataset_versions AS version ON version.id = run.dataset_version_id
 JOIN datasets AS dataset ON dataset.id = version.dataset_id;
 
--- near_duplicate_pairs: pairs of records in different dataset versions that share an LSH band (texts, with the estimated Jaccard) or have close perceptual hashes (images), or are the same record.
+-- near_duplicate_pairs: pairs of records in different dataset versions that are the same record or text, share an LSH band with an estimated Jaccard at the threshold (texts), or share a pHash piece and are within the hash distances (images; `lineage overlap` also finds the rare close pairs that share no piece).
 CREATE VIEW near_duplicate_pairs AS
 WITH members AS (
     SELECT DISTINCT occurrence.dataset_version_id AS version_id, occurrence.record_id
@@ -123,11 +123,12 @@ scored AS (
     JOIN records AS a ON a.id = pair.record_id
     JOIN records AS b ON b.id = pair.other_record_id
     UNION ALL
-    SELECT a.id, b.id, false, 1 - bit_count(xor(a.phash, b.phash)) / 64
-    FROM records AS a
-    JOIN records AS b ON a.id <> b.id
-    WHERE a.phash IS NOT NULL AND b.phash IS NOT NULL
-      AND bit_count(xor(a.phash, b.phash)) <= 10 AND bit_count(xor(a.dhash, b.dhash)) <= 12
+    SELECT DISTINCT mine.record_id, theirs.record_id, false,
+           1 - bit_count(xor(mine.phash, theirs.phash)) / 64
+    FROM image_keys AS mine
+    JOIN image_keys AS theirs ON theirs.key = mine.key AND theirs.record_id <> mine.record_id
+    WHERE bit_count(xor(mine.phash, theirs.phash)) <= 10
+      AND bit_count(xor(mine.dhash, theirs.dhash)) <= 12
     UNION ALL
     SELECT a.id, b.id, true, 1.0
     FROM records AS a

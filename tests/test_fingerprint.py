@@ -198,3 +198,23 @@ def test_permutations_are_the_ones_datasketch_draws(num_perm: int, seed: int):
     a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
     ours = text_module._permutations(num_perm, seed)
     assert np.array_equal(ours[0], a) and np.array_equal(ours[1], b)
+
+
+def test_a_long_first_token_is_shingled_as_in_one_piece(monkeypatch):
+    text = "x" * 3000 + " b"
+    whole = fingerprint_text(text)
+    monkeypatch.setattr(text_module, "SEGMENT_CHARS", 500)
+    assert fingerprint_text(text).minhash == whole.minhash
+
+
+def test_texts_without_shingles_match_only_exactly(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in (("bang.txt", "!!!"), ("query.txt", "???"), ("empty.txt", "")):
+        (corpus / name).write_text(text, encoding="utf-8")
+    engine = connect(f"sqlite:///{tmp_path / 'lineage.db'}")
+    ingest_paths(engine, [corpus], IngestOptions(dataset="d"))
+
+    with session_scope(engine) as session:
+        matches = lookup_text(session, "!!!")
+    assert [(m.exact, m.locations[0].locator) for m in matches] == [(True, "corpus/bang.txt")]

@@ -2,13 +2,13 @@
 
 from lineage.fingerprint.image import (
     DHASH_MAX_DISTANCE,
+    HASH_BITS,
     PHASH_MAX_DISTANCE,
     ImageFingerprint,
     fingerprint_image,
     hamming_distance,
     image_keys,
     image_probe_keys,
-    images_match,
 )
 from lineage.fingerprint.text import (
     DEFAULT_TEXT_PARAMS,
@@ -17,6 +17,7 @@ from lineage.fingerprint.text import (
     check_compatible,
     estimate_jaccard,
     fingerprint_text,
+    is_empty,
     minhash_from_bytes,
     minhash_to_bytes,
     normalize_text,
@@ -28,6 +29,7 @@ from lineage.fingerprint.text import (
 __all__ = [
     "DEFAULT_TEXT_PARAMS",
     "DHASH_MAX_DISTANCE",
+    "HASH_BITS",
     "PHASH_MAX_DISTANCE",
     "ImageFingerprint",
     "TextFingerprint",
@@ -39,7 +41,7 @@ __all__ = [
     "hamming_distance",
     "image_keys",
     "image_probe_keys",
-    "images_match",
+    "is_empty",
     "minhash_from_bytes",
     "minhash_to_bytes",
     "normalize_text",

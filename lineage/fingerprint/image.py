@@ -77,13 +77,6 @@ def hamming_distance(first: int, second: int) -> int:
     return ((first ^ second) & ((1 << HASH_BITS) - 1)).bit_count()
 
 
-def images_match(first: ImageFingerprint, second: ImageFingerprint) -> bool:
-    return (
-        hamming_distance(first.phash, second.phash) <= PHASH_MAX_DISTANCE
-        and hamming_distance(first.dhash, second.dhash) <= DHASH_MAX_DISTANCE
-    )
-
-
 # Index keys: the pHash cut into 16-bit pieces. Two hashes within PHASH_MAX_DISTANCE bits
 # differ in at most PHASH_MAX_DISTANCE // 4 bits of some piece (pigeonhole), so probing each
 # piece's neighbours within that many bits finds every match: multi-index hashing.

@@ -1,9 +1,11 @@
-"""Text fingerprints: an exact hash of the normalised text and a datasketch MinHash of its shingles.
+"""Text fingerprints: an exact hash of the normalised text and a MinHash of its shingles.
 
 Shingles are n-grams of tokens, where a token is a word in scripts that separate words with
 spaces and a single character in those that do not (Chinese, Japanese, Thai, ...), so one
-n-gram size fits every script. The MinHash is a plain datasketch `LeanMinHash`; LSH band keys
-are 64-bit digests of each band of the signature, persisted so lookups need no in-memory index.
+n-gram size fits every script. A shingle's hash combines its tokens' CRC-32s. The signature is
+computed in numpy, many texts at once, and holds exactly the values datasketch's `MinHash`
+would (`TextFingerprint.minhash` gives the `LeanMinHash`). LSH band keys are 64-bit mixes of
+each band of the signature, persisted so lookups need no in-memory index.
 """
 
 from __future__ import annotations
@@ -146,15 +148,18 @@ def shingle_hashes(normalized: str, ngram: int) -> np.ndarray:
 def _segment_hashes(normalized: str, ngram: int) -> Iterator[np.ndarray]:
     """Shingle hashes a segment at a time, so a huge text never becomes one huge list."""
     carried = np.empty(0, np.uint32)
-    start = 0
+    start, shingled = 0, False
     while start < len(normalized):
         cut = normalized.find(" ", start + SEGMENT_CHARS)
         end = len(normalized) if cut < 0 else cut
         hashes = np.concatenate([carried, token_hashes(tokens(normalized[start:end]))])
-        if start == 0 or len(hashes) >= ngram:
+        if len(hashes) >= ngram:
             yield combine_tokens(hashes, ngram)
-        carried = hashes[len(hashes) - ngram + 1 :] if ngram > 1 else carried[:0]
+            shingled = True
+        carried = hashes[max(0, len(hashes) - ngram + 1) :]
         start = end
+    if not shingled and len(carried):
+        yield combine_tokens(carried, ngram)  # fewer than n tokens in all: one shingle
 
 
 @cache
@@ -203,6 +208,12 @@ def signature(hashes: Iterable[np.ndarray], params: TextFingerprintParams) -> np
     return values
 
 
+def is_empty(values: np.ndarray) -> bool:
+    """Whether a signature saw no shingle at all (an empty text, or punctuation only): such
+    texts are equal to one another only exactly, never as near duplicates."""
+    return bool(np.all(values == _EMPTY))
+
+
 @dataclass(frozen=True)
 class TextSignatures:
     """Fingerprints of many texts as arrays: what ingest stores, without per-text objects."""
@@ -223,6 +234,9 @@ def sign_texts(texts: Sequence[str], params: TextFingerprintParams) -> TextSigna
             values[index] = signature(_segment_hashes(normalized, params.ngram), params)
             continue
         hashes = combine_tokens(token_hashes(tokens(normalized)), params.ngram)
+        if len(hashes) > SIGNATURE_ROWS:  # alone and in chunks, to bound the matrix
+            values[index] = signature([hashes], params)
+            continue
         if len(hashes):
             group.append((index, hashes))
             group_rows += len(hashes)
