@@ -17,7 +17,6 @@ from lineage.fingerprint import (
     DEFAULT_TEXT_PARAMS,
     TextFingerprintParams,
     check_compatible,
-    estimate_jaccard,
     fingerprint_image,
     fingerprint_text,
     hamming_distance,
@@ -46,7 +45,7 @@ def test_signature_survives_the_database_round_trip():
     fingerprint = fingerprint_text(make_document(4))
     restored = minhash_from_bytes(minhash_to_bytes(fingerprint.minhash), DEFAULT_TEXT_PARAMS)
     assert restored == fingerprint.minhash
-    assert estimate_jaccard(restored, fingerprint.minhash) == 1.0
+    assert restored.jaccard(fingerprint.minhash) == 1.0
 
 
 def test_estimated_jaccard_tracks_the_true_jaccard_of_the_shingles():
@@ -54,9 +53,7 @@ def test_estimated_jaccard_tracks_the_true_jaccard_of_the_shingles():
     edited = edit_words(original, 0.1, seed=9)
     first, second = (shingles(normalize_text(text), 3) for text in (original, edited))
     true_jaccard = len(first & second) / len(first | second)
-    estimate = estimate_jaccard(
-        fingerprint_text(original).minhash, fingerprint_text(edited).minhash
-    )
+    estimate = fingerprint_text(original).minhash.jaccard(fingerprint_text(edited).minhash)
     assert abs(estimate - true_jaccard) < 0.12
     assert estimate >= DEFAULT_TEXT_PARAMS.threshold
 
@@ -103,9 +100,7 @@ def test_chinese_and_thai_are_shingled_by_character():
 def test_near_duplicate_chinese_text_still_matches():
     original = "梅雨季节已经持续了两个星期。院子里的青苔长得格外茂盛,石阶上滑得几乎站不住。" * 2
     edited = original.replace("两个", "三个").replace("青苔", "苔藓")
-    similarity = estimate_jaccard(
-        fingerprint_text(original).minhash, fingerprint_text(edited).minhash
-    )
+    similarity = fingerprint_text(original).minhash.jaccard(fingerprint_text(edited).minhash)
     assert similarity >= DEFAULT_TEXT_PARAMS.threshold
 
 

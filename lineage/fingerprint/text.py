@@ -307,10 +307,6 @@ def similarity(first: np.ndarray, second: np.ndarray) -> float:
     return float(np.count_nonzero(first == second)) / len(first)
 
 
-def estimate_jaccard(first: MinHash, second: MinHash) -> float:
-    return float(first.jaccard(second))
-
-
 def _lean_minhash(values: np.ndarray, seed: int) -> LeanMinHash:
     from datasketch import LeanMinHash  # deferred: datasketch imports SciPy
 
