@@ -74,11 +74,7 @@ def main() -> None:
             )
             for _ in range(args.repeats)
         ]
-        for kind, probe in (
-            ("text", probe_text),
-            ("image", str(picture)),
-            ("image-warm", str(picture)),
-        )
+        for kind, probe in (("text", probe_text), ("image", str(picture)))
     }
     with session_scope(connect(url)) as session:
         records = session.query(Record).count()
@@ -278,12 +274,8 @@ def timed(command: list[str], repeats: int) -> Run:
 
 
 def measure_child(kind: str, url: str, probe: str) -> float:
-    """Milliseconds of the first lookup in this process, the database already open. For
-    "image-warm", SciPy is imported first: imagehash defers that import to its first hash."""
+    """Milliseconds of the first lookup in this process, the database already open."""
     from lineage.lookup import lookup_path, lookup_text
-
-    if kind == "image-warm":
-        import scipy.fftpack  # noqa: F401
 
     engine = connect(url)
     with session_scope(engine) as session:

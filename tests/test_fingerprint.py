@@ -116,13 +116,23 @@ def test_band_keys_differ_per_band_even_for_equal_values():
     assert len(keys) == DEFAULT_TEXT_PARAMS.bands and len(set(keys)) == len(keys)
 
 
-def test_image_hashes_equal_imagehash_on_the_decoded_picture(tmp_path: Path):
-    path = make_image(tmp_path / "a.png", seed=2)
+@pytest.mark.parametrize("seed", range(40))
+def test_image_hashes_equal_imagehash_on_the_decoded_picture(tmp_path: Path, seed: int):
+    path = make_image(tmp_path / "a.png", seed=seed)
     fingerprint = fingerprint_image(path.read_bytes())
     grey = Image.open(path).convert("L")
     assert fingerprint.phash == hash_to_int(imagehash.phash(grey))
     assert fingerprint.dhash == hash_to_int(imagehash.dhash(grey))
     assert (fingerprint.width, fingerprint.height, fingerprint.format) == (192, 192, "PNG")
+
+
+def test_a_flat_picture_hashes_the_same_every_time():
+    hashes = set()
+    for size in (16, 64, 300):
+        buffer = io.BytesIO()
+        Image.new("RGB", (size, size), (90, 140, 200)).save(buffer, "PNG")
+        hashes.add(fingerprint_image(buffer.getvalue()).phash)
+    assert len(hashes) == 1
 
 
 def test_resized_jpeg_stays_close_and_another_picture_does_not(tmp_path: Path):
