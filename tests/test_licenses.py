@@ -10,9 +10,12 @@ from lineage.licenses import (
     UNKNOWN_LICENSE,
     LicenseCategory,
     detect_license_text,
+    is_stricter,
     license_facts,
+    license_table,
     normalize_license,
 )
+from lineage.licenses.table import table_entry
 
 LICENSE_FILES = [
     "MIT.txt",
@@ -45,6 +48,10 @@ LICENSE_FILES = [
         ("MIT AND (Apache-2.0 OR GPL-3.0-only)", "MIT AND (Apache-2.0 OR GPL-3.0-only)"),
         ("openrail", "LicenseRef-OpenRAIL"),
         ("odc-by", "ODC-By-1.0"),
+        ("gemma", "LicenseRef-Gemma-Terms-of-Use"),
+        ("llama3.1", "LicenseRef-Llama-3.1-Community"),
+        ("lgpl", "LicenseRef-LGPL-Unspecified"),
+        ("apache-2.0 AND deepseek", "Apache-2.0 AND LicenseRef-DeepSeek-License"),
         ("Our own terms, v2!", "LicenseRef-Our-own-terms-v2"),
         ("unknown", UNKNOWN_LICENSE),
         (None, UNKNOWN_LICENSE),
@@ -114,3 +121,45 @@ def test_facts_of_licences_and_expressions(expression: str, category: str, flags
     facts = license_facts(expression)
     assert facts.category == category
     assert facts.flags() == flags
+
+
+def test_every_row_of_the_facts_table_names_a_source_and_a_valid_id():
+    table = license_table()
+    for entry in table.values():
+        assert entry.facts.sources[0].startswith(("http://", "https://")), entry.id
+        assert table_entry(normalize_license(entry.id)) is entry, entry.id
+        for alias in entry.aliases:
+            assert table_entry(normalize_license(alias)) is entry, alias
+    aliases = [alias for entry in table.values() for alias in entry.aliases]
+    assert len(aliases) == len(set(aliases))
+
+
+@pytest.mark.parametrize(
+    ("expression", "category", "commercial"),
+    [
+        ("GPL-3.0-or-later", LicenseCategory.STRONG_COPYLEFT, True),
+        ("LGPL-2.1-only", LicenseCategory.WEAK_COPYLEFT, True),
+        ("LicenseRef-Llama-2-Community", LicenseCategory.USE_RESTRICTED, True),
+        ("LicenseRef-LLaMA-Community", LicenseCategory.NON_COMMERCIAL, False),
+        ("LicenseRef-Creative-Commons-Unspecified", LicenseCategory.UNKNOWN, None),
+        ("CC-BY-NC-ND-3.0", LicenseCategory.NON_COMMERCIAL, False),
+    ],
+)
+def test_facts_come_from_the_table(expression: str, category: str, commercial: bool | None):
+    facts = license_facts(expression)
+    assert (facts.category, facts.commercial_use) == (category, commercial)
+    assert facts.sources
+
+
+def test_ai_terms_and_sources_of_both_sides_of_an_and_apply():
+    facts = license_facts("LicenseRef-Gemma-Terms-of-Use AND CC-BY-NC-4.0")
+    assert any("Prohibited Use Policy" in term for term in facts.ai_terms)
+    assert any("commercial advantage" in term for term in facts.ai_terms)
+    assert len(facts.sources) == 2
+
+
+def test_a_declaration_understating_the_found_licence_is_stricter():
+    assert is_stricter(license_facts("CC-BY-NC-4.0"), license_facts("CC-BY-4.0"))
+    assert is_stricter(license_facts("CC-BY-SA-4.0"), license_facts("MIT"))
+    assert not is_stricter(license_facts("CC0-1.0"), license_facts("CC-BY-4.0"))
+    assert not is_stricter(license_facts("MIT"), license_facts("Apache-2.0"))

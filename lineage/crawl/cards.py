@@ -34,12 +34,14 @@ class Card:
 
     @property
     def license(self) -> str | None:
-        """The declared licence; `other` is resolved through `license_name` as the hub does."""
+        """The declared licence; `other` is resolved through `license_name` (else
+        `license_link`), as the hub does."""
         declared = self.metadata.get("license")
         if isinstance(declared, list):
             declared = " AND ".join(str(item) for item in declared)
-        if declared == "other" and self.metadata.get("license_name"):
-            return str(self.metadata["license_name"])
+        if declared == "other":
+            named = self.metadata.get("license_name") or self.metadata.get("license_link")
+            return str(named) if named else declared
         return str(declared) if declared is not None else None
 
 

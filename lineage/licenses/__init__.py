@@ -2,7 +2,8 @@
 
 from lineage.licenses.detection import LicenseMatch, detect_license_text
 from lineage.licenses.expression import UNKNOWN_LICENSE, license_ref, normalize_license
-from lineage.licenses.facts import LicenseCategory, LicenseFacts, license_facts
+from lineage.licenses.facts import is_stricter, license_facts
+from lineage.licenses.table import LicenseCategory, LicenseFacts, license_table
 
 __all__ = [
     "UNKNOWN_LICENSE",
@@ -10,7 +11,9 @@ __all__ = [
     "LicenseFacts",
     "LicenseMatch",
     "detect_license_text",
+    "is_stricter",
     "license_facts",
     "license_ref",
+    "license_table",
     "normalize_license",
 ]

@@ -1,7 +1,7 @@
 """Normalising declared licences to SPDX expressions.
 
-Declarations come as SPDX ids and expressions, Hugging Face hub ids, Creative Commons URLs
-and free-text names. What cannot be recognised is kept visible as `LicenseRef-<slug>`;
+Declarations come as SPDX ids and expressions, Hugging Face hub ids (mapped through the
+licence table's aliases), Creative Commons URLs and free-text names. What cannot be recognised is kept visible as `LicenseRef-<slug>`;
 an absent declaration is `NOASSERTION`, SPDX's own word for unknown.
 """
 
@@ -12,31 +12,10 @@ from functools import cache, lru_cache
 
 from license_expression import ExpressionError, Licensing, get_spdx_licensing
 
+from lineage.licenses.table import license_aliases
+
 UNKNOWN_LICENSE = "NOASSERTION"
 _UNKNOWN_WORDS = {"", "unknown", "none", "noassertion", "other", "n/a", "unspecified"}
-
-# Hugging Face hub licence ids with no SPDX id (as LicenseRef-), and common non-SPDX spellings.
-LICENSE_ALIASES = {
-    "openrail": "LicenseRef-OpenRAIL",
-    "openrail++": "LicenseRef-OpenRAIL-plusplus",
-    "bigscience-openrail-m": "LicenseRef-BigScience-OpenRAIL-M",
-    "creativeml-openrail-m": "LicenseRef-CreativeML-OpenRAIL-M",
-    "bigscience-bloom-rail-1.0": "LicenseRef-BigScience-BLOOM-RAIL-1.0",
-    "bigcode-openrail-m": "LicenseRef-BigCode-OpenRAIL-M",
-    "llama2": "LicenseRef-Llama-2-Community",
-    "llama3": "LicenseRef-Llama-3-Community",
-    "llama3.1": "LicenseRef-Llama-3.1-Community",
-    "llama3.2": "LicenseRef-Llama-3.2-Community",
-    "llama3.3": "LicenseRef-Llama-3.3-Community",
-    "odc-by": "ODC-By-1.0",
-    "odc-by-1.0": "ODC-By-1.0",
-    "odbl": "ODbL-1.0",
-    "pddl": "PDDL-1.0",
-    "public domain": "LicenseRef-Public-Domain",
-    "public-domain": "LicenseRef-Public-Domain",
-    "cc": "LicenseRef-Creative-Commons-Unspecified",
-    "cc0": "CC0-1.0",
-}
 
 _CC_ELEMENTS = {"by", "by-sa", "by-nc", "by-nd", "by-nc-sa", "by-nc-nd"}
 _CC_URL = re.compile(
@@ -75,14 +54,6 @@ _FREE_TEXT = (
     (re.compile(r"open\s+database\s+licen[cs]e", re.I), "ODbL-1.0"),
     (re.compile(r"public\s+domain\s+dedication\s+and\s+licen[cs]e", re.I), "PDDL-1.0"),
 )
-_HUB_ID_IN_EXPRESSION = re.compile(
-    r"(?<![\w.+-])("
-    + "|".join(
-        re.escape(key) for key in sorted(LICENSE_ALIASES, key=len, reverse=True) if " " not in key
-    )
-    + r")(?![\w.+-])",
-    re.IGNORECASE,
-)
 _REF_UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")
 
 
@@ -98,8 +69,9 @@ def normalize_license(declared: str | None) -> str:
         return UNKNOWN_LICENSE
     raw = declared.strip()
     lowered = raw.lower()
-    if lowered in LICENSE_ALIASES:
-        return LICENSE_ALIASES[lowered]
+    aliases = license_aliases()
+    if lowered in aliases:
+        return aliases[lowered]
     for recognise in (_creative_commons_url, _spdx_expression, _creative_commons_name, _free_text):
         found = recognise(raw)
         if found:
@@ -122,7 +94,7 @@ def _spdx_expression(raw: str) -> str | None:
     if parsed is None:
         return None
     keys = licensing.license_keys(parsed)
-    if any(key.lower() in LICENSE_ALIASES for key in keys):
+    if any(key.lower() in license_aliases() for key in keys):
         parsed = licensing.parse(_replace_refs(raw), validate=False)
     unknown = [
         key for key in licensing.unknown_license_keys(parsed) if not key.startswith("LicenseRef-")
@@ -134,7 +106,16 @@ def _spdx_expression(raw: str) -> str | None:
 
 def _replace_refs(raw: str) -> str:
     """Swap hub ids inside an expression (`mit OR llama2`) for their LicenseRef ids."""
-    return _HUB_ID_IN_EXPRESSION.sub(lambda match: LICENSE_ALIASES[match.group(1).lower()], raw)
+    aliases = license_aliases()
+    return _hub_id_pattern().sub(lambda match: aliases[match.group(1).lower()], raw)
+
+
+@cache
+def _hub_id_pattern() -> re.Pattern[str]:
+    """Any single-word alias of the table, as a whole token of an expression."""
+    words = sorted((alias for alias in license_aliases() if " " not in alias), key=len, reverse=True)
+    alternatives = "|".join(re.escape(word) for word in words)
+    return re.compile(rf"(?<![\w.+-])({alternatives})(?![\w.+-])", re.IGNORECASE)
 
 
 def _creative_commons_url(raw: str) -> str | None:
