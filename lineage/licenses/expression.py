@@ -1,8 +1,9 @@
 """Normalising declared licences to SPDX expressions.
 
 Declarations come as SPDX ids and expressions, Hugging Face hub ids (mapped through the
-licence table's aliases), Creative Commons URLs and free-text names. What cannot be recognised is kept visible as `LicenseRef-<slug>`;
-an absent declaration is `NOASSERTION`, SPDX's own word for unknown.
+licence table's aliases), Creative Commons URLs and free-text names. What cannot be
+recognised is kept visible as `LicenseRef-<slug>`; an absent declaration is `NOASSERTION`,
+SPDX's own word for unknown.
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ def _replace_refs(raw: str) -> str:
 @cache
 def _hub_id_pattern() -> re.Pattern[str]:
     """Any single-word alias of the table, as a whole token of an expression."""
-    words = sorted((alias for alias in license_aliases() if " " not in alias), key=len, reverse=True)
+    words = sorted((a for a in license_aliases() if " " not in a), key=len, reverse=True)
     alternatives = "|".join(re.escape(word) for word in words)
     return re.compile(rf"(?<![\w.+-])({alternatives})(?![\w.+-])", re.IGNORECASE)
 
