@@ -1,4 +1,4 @@
-"""`lineage datasets`, `lineage dataset show` and `lineage derive`."""
+"""`lineage datasets`, `lineage dataset show|licenses`, `lineage derive` and `lineage overlap`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from rich.table import Table
 
 from cli.app import AppState, console, json_option, pass_state, print_json
 from lineage.datasets import describe_dataset, list_datasets
+from lineage.license_audit import Evidence, audit_licenses
 from lineage.overlap import dataset_overlap
 from lineage.registry import DATASET_OPERATIONS, derive_dataset
 
@@ -84,6 +85,44 @@ def show(state: AppState, ref: str, as_json: bool) -> None:
     for run in details["ingest_runs"]:
         for error in run["errors"]:
             out.print(f"  run {run['run']}: {error['locator']}: {error['reason']}")
+
+
+@dataset_group.command("licenses")
+@click.argument("ref", metavar="NAME[@VERSION]")
+@json_option
+@pass_state
+def licenses(state: AppState, ref: str, as_json: bool) -> None:
+    """Declared versus found licences of a dataset version, with evidence and conflicts."""
+    with state.session() as session:
+        audit = audit_licenses(session, ref)
+    if as_json:
+        print_json(audit.as_dict())
+        return
+    out = console()
+    out.print(f"[bold]{audit.dataset}@{audit.version}[/bold] declared {audit.declared or 'none'}")
+    table = Table("", "licence", "origin", "where", "evidence", title="evidence")
+    for item in [*audit.declarations, *audit.found]:
+        table.add_row(item.role, item.spdx, item.origin, item.locator, _evidence_detail(item))
+    out.print(table)
+    for parent, parent_licences in audit.parents.items():
+        out.print(f"  derived from {parent}: {', '.join(parent_licences) or 'no licence known'}")
+    for conflict in audit.conflicts:
+        out.print(f"  [bold]{conflict.severity}[/bold]: {conflict.reason}")
+    if not audit.conflicts:
+        out.print("  no conflicts")
+
+
+def _evidence_detail(item: Evidence) -> str:
+    parts = [item.method]
+    if item.score is not None:
+        parts.append(f"score {item.score:.1f}")
+    if item.span is not None:
+        parts.append(f"chars {item.span[0]}-{item.span[1]}")
+    if item.records is not None:
+        parts.append(f"{item.records} records")
+    if item.sha256:
+        parts.append(f"sha256 {item.sha256[:12]}")
+    return ", ".join(parts)
 
 
 @click.command()

@@ -47,9 +47,10 @@ def _print_verdict(verdict: UseVerdict) -> None:
     out.print(f"{verdict.use} use of {verdict.model}: {state}")
     for label, findings in (("blocks", verdict.blocking), ("constrains", verdict.constraining)):
         for finding in findings:
+            under = f" under {finding.license}" if finding.license else ""
             out.print(
-                f"  {label}: {finding.dataset}@{finding.version}, {finding.records} records "
-                f"under {finding.license}: {finding.reason}"
+                f"  {label}: {finding.dataset}@{finding.version}, {finding.records} records"
+                f"{under}: {finding.reason}"
             )
     for obligation, licences in verdict.obligations.items():
         out.print(f"  inherits {obligation}: {', '.join(licences)}")

@@ -26,6 +26,12 @@ from lineage.crawl import ContentItem, CorpusFile, CorpusRoot, ItemProblem, list
 from lineage.crawl.walk import SkippedFile
 from lineage.db import insert_rows, session_scope
 from lineage.errors import InputError
+from lineage.evidence import (
+    EvidenceRow,
+    declared_evidence,
+    license_file_evidence,
+    store_evidence,
+)
 from lineage.fingerprint import (
     DEFAULT_TEXT_PARAMS,
     TextFingerprintParams,
@@ -34,7 +40,7 @@ from lineage.fingerprint import (
     image_keys,
 )
 from lineage.fingerprint.text import is_empty, sign_texts
-from lineage.licenses import UNKNOWN_LICENSE, detect_license_text, normalize_license
+from lineage.licenses import UNKNOWN_LICENSE, normalize_license
 from lineage.manifest import merkle_root
 from lineage.models import (
     DatasetVersion,
@@ -166,6 +172,7 @@ def ingest_paths(
         ingestor = _Ingestor(engine, run.id, run.dataset_version_id, options, summary, executor)
         try:
             ingestor.ingest(listing.files, progress)
+            ingestor.record_evidence(listing.roots, listing.license_files)
             ingestor.remove_vanished([root.label for root in listing.roots])
         except BaseException:
             _finish_run(engine, summary, "interrupted")
@@ -371,15 +378,6 @@ def _is_under(locator: str, root_labels: list[str]) -> bool:
     return any(path == label or path.startswith(f"{label}/") for label in root_labels)
 
 
-def _detected_license(path: Path) -> str | None:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    match = detect_license_text(text)
-    return match.spdx if match else None
-
-
 class _Ingestor:
     """The state of one run: caches of licence and source ids, and the batch being filled."""
 
@@ -403,7 +401,7 @@ class _Ingestor:
         self.license_ids: dict[str | None, int] = {}
         self.license_names: dict[int, str] = {}
         self.source_ids: dict[str, int] = {}
-        self.found_licenses: dict[Path, str | None] = {}
+        self.license_files: dict[Path, EvidenceRow] = {}
         self.seen_locators: set[str] = set()
         self.failed_files: set[str] = set()
 
@@ -476,7 +474,7 @@ class _Ingestor:
         A declaration that says nothing ("unknown", "other") gives way to the next one."""
         card = file.root.card
         declared = (
-            (item.license, "record"),
+            (item.license, item.license_origin),
             (self.options.license, "argument"),
             (card.license if card is not None else None, "card"),
         )
@@ -490,12 +488,23 @@ class _Ingestor:
 
     def _license_file_licence(self, file: CorpusFile) -> str | None:
         """The licence of the nearest licence file whose text is a recognisable licence."""
-        for license_file in file.root.license_files_for(file.path):
-            if license_file not in self.found_licenses:
-                self.found_licenses[license_file] = _detected_license(license_file)
-            if self.found_licenses[license_file]:
-                return self.found_licenses[license_file]
+        for path in file.root.license_files_for(file.path):
+            spdx = self._license_file(file.root, path).spdx
+            if spdx != UNKNOWN_LICENSE:
+                return spdx
         return None
+
+    def _license_file(self, root: CorpusRoot, path: Path) -> EvidenceRow:
+        if path not in self.license_files:
+            self.license_files[path] = license_file_evidence(root, path)
+        return self.license_files[path]
+
+    def record_evidence(self, roots: list[CorpusRoot], license_files: list[CorpusFile]) -> None:
+        """Replace the version's licence evidence from these roots with what this run saw."""
+        rows = declared_evidence(roots, self.options.license)
+        rows += [self._license_file(file.root, file.path) for file in license_files]
+        with session_scope(self.engine) as session:
+            store_evidence(session, self.version_id, [root.label for root in roots], rows)
 
     def _root_source(self, root: CorpusRoot) -> str:
         return self.options.source or root.path.as_uri()
@@ -546,7 +555,12 @@ class _Ingestor:
                 self.summary.files_failed += 1
                 self._problem(ProblemReport(entry.item.locator, "FingerprintError", error))
             else:
-                fresh[entry.sha256] = row | {"sha256": entry.sha256}
+                rights = entry.item.rights
+                fresh[entry.sha256] = row | {
+                    "sha256": entry.sha256,
+                    "rights": rights.as_dict() if rights is not None else None,
+                    "training_use": rights.training_use if rights is not None else None,
+                }
         if not fresh:
             return known
         keys = {sha: row.pop("index_keys") for sha, row in fresh.items()}

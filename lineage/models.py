@@ -87,6 +87,10 @@ class Record(Base):
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
     image_format: Mapped[str | None] = mapped_column(String(16))
+    # Rights the content carries in its own metadata (see lineage.crawl.rights), and their
+    # verdict on AI training in C2PA's words: notAllowed (reserved), constrained, allowed.
+    rights: Mapped[dict[str, Any] | None]
+    training_use: Mapped[str | None] = mapped_column(String(16))
 
 
 class LshBand(Base):
@@ -173,6 +177,30 @@ class Occurrence(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
     license_id: Mapped[int] = mapped_column(ForeignKey("licenses.id"), index=True)
     license_origin: Mapped[str] = mapped_column(String(16))
+
+
+class LicenseEvidence(Base):
+    """Why a dataset version is said or found to be under a licence: a card or argument that
+    declares it, or a licence file whose text is it. Licences found on single records (their
+    own field, an SPDX header, image metadata) are on their occurrences instead."""
+
+    __tablename__ = "license_evidence"
+    __table_args__ = (UniqueConstraint("dataset_version_id", "role", "origin", "locator"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dataset_version_id: Mapped[int] = mapped_column(ForeignKey("dataset_versions.id"), index=True)
+    role: Mapped[str] = mapped_column(String(8))
+    license_id: Mapped[int] = mapped_column(ForeignKey("licenses.id"))
+    origin: Mapped[str] = mapped_column(String(16))
+    locator: Mapped[str] = mapped_column(String(2048))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    span_start: Mapped[int | None] = mapped_column(Integer)
+    span_end: Mapped[int | None] = mapped_column(Integer)
+    score: Mapped[float | None]
+    method: Mapped[str] = mapped_column(String(32))
+    raw: Mapped[str | None] = mapped_column(Text)
+
+    license: Mapped[License] = relationship()
 
 
 class DatasetDerivation(Base):

@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lineage.crawl.rights import CONSTRAINED, NOT_ALLOWED
 from lineage.graph import InclusionPath, ancestor_models, describe_path, training_data
+from lineage.license_audit import audit_version
 from lineage.licenses import license_facts
 from lineage.models import (
     DatasetVersion,
@@ -53,6 +55,9 @@ class DatasetUse:
     declared_license: str | None
     licenses: list[LicenseCount] = field(default_factory=list)
     sources: list[SourceCount] = field(default_factory=list)
+    # Records whose own metadata reserves AI training ("notAllowed") or sets conditions.
+    training_use: dict[str, int] = field(default_factory=dict)
+    license_conflict: bool = False
 
     @property
     def ref(self) -> str:
@@ -60,7 +65,14 @@ class DatasetUse:
 
     @property
     def flags(self) -> tuple[str, ...]:
-        return tuple(sorted({flag for entry in self.licenses for flag in entry.flags}))
+        flags = {flag for entry in self.licenses for flag in entry.flags}
+        if self.training_use.get(NOT_ALLOWED):
+            flags.add("rights-reserved")
+        if self.training_use.get(CONSTRAINED):
+            flags.add("training-constrained")
+        if self.license_conflict:
+            flags.add("license-understated")
+        return tuple(sorted(flags))
 
     @property
     def direct(self) -> bool:
@@ -80,6 +92,7 @@ class DatasetUse:
             ],
             "licenses": [vars(entry) | {"flags": list(entry.flags)} for entry in self.licenses],
             "sources": [vars(entry) for entry in self.sources],
+            "training_use": self.training_use,
             "flags": list(self.flags),
         }
 
@@ -103,7 +116,7 @@ class TrainingDataReport:
 
     @property
     def flags(self) -> tuple[str, ...]:
-        return tuple(sorted({flag for entry in self.licenses for flag in entry.flags}))
+        return tuple(sorted({flag for use in self.datasets for flag in use.flags}))
 
     @property
     def models_without_data(self) -> list[str]:
@@ -175,7 +188,20 @@ def _dataset_use(
         declared_license=declared.spdx if declared else None,
         licenses=license_counts(session, [version.id]),
         sources=source_counts(session, version.id),
+        training_use=training_use_counts(session, version.id),
+        license_conflict=audit_version(session, version).understated,
     )
+
+
+def training_use_counts(session: Session, version_id: int) -> dict[str, int]:
+    """Distinct records by what their own metadata says of AI training, where it says."""
+    query = (
+        select(Record.training_use, func.count(func.distinct(Record.id)))
+        .join(Occurrence, Occurrence.record_id == Record.id)
+        .where(Occurrence.dataset_version_id == version_id, Record.training_use.is_not(None))
+        .group_by(Record.training_use)
+    )
+    return dict(sorted(session.execute(query).tuples().all()))
 
 
 def license_counts(session: Session, version_ids: list[int]) -> list[LicenseCount]:

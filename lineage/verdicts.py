@@ -1,10 +1,12 @@
 """Whether a model's training data allows an intended use, and what the model inherits.
 
-A verdict looks at each licence in each dataset version a model was trained on and sorts it
-into what blocks the use (the licence forbids it; for commercial use, also an unknown licence),
-what constrains it
-(conditions that travel with the model) and what it obliges (attribution, share-alike).
-These are the tool's reading of each licence's recorded facts, not legal advice.
+A verdict looks at each licence in each dataset version a model was trained on, and at the
+records whose own metadata reserves AI training, and sorts them into what blocks the use (the
+licence forbids it; for commercial use, also an unknown licence; outside research, a rights
+reservation), what constrains it (conditions that travel with the model) and what it obliges
+(attribution, share-alike). These are the tool's reading of each licence's recorded facts and
+of the EU text-and-data-mining rules (a reservation binds commercial mining, CDSM Art. 4(3);
+research organisations may mine regardless, Art. 3), not legal advice.
 """
 
 from __future__ import annotations
@@ -12,17 +14,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from lineage.crawl.rights import CONSTRAINED, NOT_ALLOWED
 from lineage.licenses import LicenseCategory, license_facts
-from lineage.training_data import TrainingDataReport
+from lineage.training_data import DatasetUse, TrainingDataReport
 
 USES = ("commercial", "research", "internal")
 
 
 @dataclass(frozen=True)
 class Finding:
+    """Records of one dataset version that block or constrain a use; `license` is None when
+    the reason is the records' own rights metadata rather than a licence."""
+
     dataset: str
     version: str
-    license: str
+    license: str | None
     records: int
     reason: str
 
@@ -59,6 +65,7 @@ def use_verdict(report: TrainingDataReport, use: str) -> UseVerdict:
         raise ValueError(f"unknown use {use!r}")
     verdict = UseVerdict(report.model, use)
     for dataset in report.datasets:
+        _judge_reservations(dataset, use, verdict)
         for count in dataset.licenses:
             finding = Finding(dataset.dataset, dataset.version, count.spdx, count.records, "")
             blocks, constrains = _judge(count.spdx, use)
@@ -73,6 +80,24 @@ def use_verdict(report: TrainingDataReport, use: str) -> UseVerdict:
     for licences in verdict.obligations.values():
         licences.sort()
     return verdict
+
+
+def _judge_reservations(dataset: DatasetUse, use: str, verdict: UseVerdict) -> None:
+    reserved = dataset.training_use.get(NOT_ALLOWED, 0)
+    if reserved:
+        reason = "rights holder reserved AI training in the work's metadata"
+        finding = Finding(dataset.dataset, dataset.version, None, reserved, reason)
+        if use == "research":
+            research = reason + "; only a research exception (EU CDSM Art. 3) allows mining it"
+            verdict.constraining.append(_with_reason(finding, research))
+        else:
+            verdict.blocking.append(finding)
+    constrained = dataset.training_use.get(CONSTRAINED, 0)
+    if constrained:
+        reason = "the work's metadata allows AI training only under stated constraints"
+        verdict.constraining.append(
+            Finding(dataset.dataset, dataset.version, None, constrained, reason)
+        )
 
 
 def _with_reason(finding: Finding, reason: str) -> Finding:
@@ -95,7 +120,8 @@ def _judge(spdx: str, use: str) -> tuple[str | None, list[str]]:
             "licence allows no derivatives; whether a trained model is one is unsettled"
         )
     if facts.category is LicenseCategory.USE_RESTRICTED:
-        constraints.append("licence restricts how the model may be used; the restrictions pass on")
+        terms = "; ".join(facts.ai_terms) or "the restrictions pass on"
+        constraints.append(f"licence restricts how the model may be used: {terms}")
     if facts.share_alike and use == "commercial":
         constraints.append("share-alike: adaptations must carry the same licence")
     return None, constraints

@@ -65,6 +65,11 @@ def edit_words(text: str, fraction: float, seed: int) -> str:
 
 
 def make_image(path: Path, seed: int, size: int = 192) -> Path:
+    make_picture(seed, size).save(path)
+    return path
+
+
+def make_picture(seed: int, size: int = 192) -> Image.Image:
     """A natural-ish picture: smooth random blobs of colour, distinct per seed."""
     rng = np.random.default_rng(seed)
     y, x = np.mgrid[0:size, 0:size] / size
@@ -76,8 +81,7 @@ def make_image(path: Path, seed: int, size: int = 192) -> Path:
             field += weight * np.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (0.02 + 0.1 * radius))
         channels.append(field / field.max())
     pixels = (np.stack(channels, axis=-1) * 255).astype(np.uint8)
-    Image.fromarray(pixels).save(path)
-    return path
+    return Image.fromarray(pixels)
 
 
 def write_jsonl(path: Path, rows: list[dict[str, object]]) -> Path:

@@ -10,26 +10,33 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from lineage.crawl.rights import EmbeddedRights, read_embedded_rights
 from lineage.crawl.walk import CorpusFile, FileKind
 from lineage.errors import InputError
+from lineage.licenses.detection import spdx_header
 
 TEXT_FIELD_CANDIDATES = ("text", "content", "body", "document", "passage", "article")
 LICENSE_FIELD_CANDIDATES = ("license", "licence", "license_id", "license_spdx")
 URL_FIELD_CANDIDATES = ("url", "source_url", "uri", "link")
 MAX_FILE_BYTES = 512 * 1024 * 1024
 PARQUET_BATCH_ROWS = 2048
+# An SPDX-License-Identifier line counts only near the top of a file, where headers go.
+SPDX_HEADER_WINDOW = 4096
 
 
 @dataclass(frozen=True)
 class ContentItem:
-    """One unit of content and what the file itself says about it."""
+    """One unit of content and what the file itself says about it: its own licence, where that
+    was read (a row's field, an SPDX header, image metadata), and the rights it carries."""
 
     locator: str
     kind: str
     data: bytes
     text: str | None = None
     license: str | None = None
+    license_origin: str = "record"
     source_uri: str | None = None
+    rights: EmbeddedRights | None = None
 
 
 @dataclass(frozen=True)
@@ -51,9 +58,26 @@ def read_items(
         return
     data = _read_bytes(file)
     if file.kind is FileKind.IMAGE:
-        yield ContentItem(file.locator, "image", data)
+        yield _image_item(file.locator, data)
     else:
-        yield ContentItem(file.locator, "text", data, text=decode_utf8(data, file.locator))
+        yield _text_item(file.locator, data)
+
+
+def _image_item(locator: str, data: bytes) -> ContentItem:
+    rights = read_embedded_rights(data)
+    license = rights.license if rights is not None else None
+    return ContentItem(
+        locator, "image", data, license=license, license_origin="image-metadata", rights=rights
+    )
+
+
+def _text_item(locator: str, data: bytes) -> ContentItem:
+    text = decode_utf8(data, locator)
+    header = spdx_header(text[:SPDX_HEADER_WINDOW])
+    license = header.spdx if header is not None else None
+    return ContentItem(
+        locator, "text", data, text=text, license=license, license_origin="spdx-header"
+    )
 
 
 def decode_utf8(data: bytes, locator: str) -> str:

@@ -24,6 +24,7 @@ class FileKind(StrEnum):
     TEXT = "text"
     TABLE = "table"
     IMAGE = "image"
+    LICENSE = "license"
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,12 @@ class CorpusRoot:
     def name(self) -> str:
         return self.path.name
 
+    def locator(self, path: Path) -> str:
+        """How a file under this root is named in locators."""
+        if self.path.is_file():
+            return self.label
+        return f"{self.label}/{path.relative_to(self.path).as_posix()}"
+
     @property
     def folder(self) -> Path:
         return self.path if self.path.is_dir() else self.path.parent
@@ -83,6 +90,7 @@ class CorpusRoot:
 class CorpusListing:
     roots: list[CorpusRoot] = field(default_factory=list)
     files: list[CorpusFile] = field(default_factory=list)
+    license_files: list[CorpusFile] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
 
 
@@ -127,12 +135,13 @@ def _walk(path: Path) -> Iterator[Path]:
 
 def _classify(root: CorpusRoot, path: Path, listing: CorpusListing) -> None:
     name = path.name.lower()
-    if Path(name).stem in LICENSE_FILE_STEMS or (
-        name in CARD_FILE_NAMES and path.parent == root.folder and root.card is not None
-    ):
+    if name in CARD_FILE_NAMES and path.parent == root.folder and root.card is not None:
         return
     if path.is_symlink():
         listing.skipped.append(SkippedFile(path, "symbolic link (not followed)"))
+        return
+    if Path(name).stem in LICENSE_FILE_STEMS:
+        listing.license_files.append(CorpusFile(path, root.locator(path), FileKind.LICENSE, root))
         return
     kind = _kind_of(path.suffix.lower())
     if kind is None:
@@ -140,7 +149,7 @@ def _classify(root: CorpusRoot, path: Path, listing: CorpusListing) -> None:
             SkippedFile(path, f"unsupported file type {path.suffix or '(none)'}")
         )
         return
-    listing.files.append(CorpusFile(path, _locator(root, path), kind, root))
+    listing.files.append(CorpusFile(path, root.locator(path), kind, root))
 
 
 def _kind_of(suffix: str) -> FileKind | None:
@@ -153,12 +162,6 @@ def _kind_of(suffix: str) -> FileKind | None:
     return None
 
 
-def _locator(root: CorpusRoot, path: Path) -> str:
-    if root.path.is_file():
-        return root.label
-    return f"{root.label}/{path.relative_to(root.path).as_posix()}"
-
-
 def _license_files_in(folder: Path) -> list[Path]:
     """The folder's licence files, LICENSE-like names before NOTICE."""
     try:
@@ -169,4 +172,5 @@ def _license_files_in(folder: Path) -> list[Path]:
 
 
 def _is_license_file(path: Path) -> bool:
-    return Path(path.name.lower()).stem in LICENSE_FILE_STEMS and path.is_file()
+    name = Path(path.name.lower())
+    return name.stem in LICENSE_FILE_STEMS and path.is_file() and not path.is_symlink()

@@ -26,23 +26,38 @@ _SPDX_HEADER = re.compile(
 
 @dataclass(frozen=True)
 class LicenseMatch:
+    """A licence found in a text: the span (character offsets) it was found in, how closely
+    it matched (percent), and which method found it."""
+
     spdx: str
     score: float
     method: str
+    start: int
+    end: int
 
 
 def detect_license_text(text: str) -> LicenseMatch | None:
     """The licence a text is (or declares), or None when it is not recognisably one."""
-    header = _SPDX_HEADER.search(text)
+    header = spdx_header(text)
     if header is not None:
-        return LicenseMatch(normalize_license(header.group("expression")), 100.0, "spdx-header")
+        return header
     stripped = text.strip()
     if not stripped:
         return None
-    return _classified(stripped) or _referenced(stripped)
+    offset = text.index(stripped)
+    return _classified(stripped, offset) or _referenced(stripped, offset)
 
 
-def _classified(text: str) -> LicenseMatch | None:
+def spdx_header(text: str) -> LicenseMatch | None:
+    """The licence a `SPDX-License-Identifier:` line declares, taken at its word."""
+    header = _SPDX_HEADER.search(text)
+    if header is None:
+        return None
+    spdx = normalize_license(header.group("expression"))
+    return LicenseMatch(spdx, 100.0, "spdx-header", header.start(), header.end())
+
+
+def _classified(text: str, offset: int) -> LicenseMatch | None:
     """What licenseclassifier finds, when the licence covers most of the text."""
     regions = identify_license(text, coverage_threshold=0.0)
     if not regions:
@@ -55,12 +70,15 @@ def _classified(text: str) -> LicenseMatch | None:
     spdx = normalize_license(" AND ".join(ids))
     if contradicts(text, spdx):
         return None  # a variant with terms of its own: calling it `spdx` would be wrong
-    return LicenseMatch(spdx, round(score, 1), "licenseclassifier")
+    start = offset + min(region.start for region in regions)
+    end = offset + max(region.end for region in regions)
+    return LicenseMatch(spdx, round(score, 1), "licenseclassifier", start, end)
 
 
-def _referenced(text: str) -> LicenseMatch | None:
+def _referenced(text: str, offset: int) -> LicenseMatch | None:
     """The reference licence text the text is most like, for what licenseclassifier misses."""
     match = match_reference(text)
     if match is None:
         return None
-    return LicenseMatch(match.spdx, round(100 * match.similarity, 1), "reference-text")
+    score = round(100 * match.similarity, 1)
+    return LicenseMatch(match.spdx, score, "reference-text", offset, offset + len(text))
