@@ -28,7 +28,10 @@ _LICENSE_LINE = re.compile(r"^license(?:_name|_link)?:[^\n]*", re.M)
 _SECTION_HEADING = re.compile(r"^(?P<level>#{1,6})\s*(?P<title>[^\n]*)$", re.M)
 _LICENSE_TITLE = re.compile(r"licen[cs]", re.I)
 _URL = re.compile(r"https?://[^\s)>\]]+")
-_LICENSED_UNDER = re.compile(r"licen[cs]ed\s+under\s+(?:the\s+)?(?P<name>[^.;\n()\[\]]+)", re.I)
+# The name runs to the end of the clause; a dot counts only inside a version ("4.0").
+_LICENSED_UNDER = re.compile(
+    r"licen[cs]ed\s+under\s+(?:the\s+)?(?P<name>(?:[^.;\n()\[\]]|\.(?=\d))+)", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -122,24 +125,33 @@ def _card_evidence(root: CorpusRoot, card: Card) -> list[EvidenceRow]:
                 raw=raw,
             )
         )
-    section = _license_section(text)
-    if section is not None:
-        start, end = section
-        named = _license_named_in(text[start:end])
-        if named is not None:
-            rows.append(
-                EvidenceRow(
-                    "declared",
-                    named,
-                    "card-section",
-                    locator,
-                    "card-section",
-                    digest,
-                    (start, end),
-                    raw=text[start:end].strip(),
-                )
+    body = split_front_matter(text)[1]
+    named = card_body_license(body)
+    if named is not None:
+        offset = len(text) - len(body)  # the body is the text's tail
+        spdx, (start, end) = named[0], (offset + named[1][0], offset + named[1][1])
+        rows.append(
+            EvidenceRow(
+                "declared",
+                spdx,
+                "card-section",
+                locator,
+                "card-section",
+                digest,
+                (start, end),
+                raw=text[start:end].strip(),
             )
+        )
     return rows
+
+
+def card_body_license(text: str) -> tuple[str, tuple[int, int]] | None:
+    """The licence a card's "License" section names, with the section's span."""
+    section = _license_section(text)
+    if section is None:
+        return None
+    named = _license_named_in(text[section[0] : section[1]])
+    return None if named is None else (named, section)
 
 
 def _license_section(text: str) -> tuple[int, int] | None:

@@ -28,6 +28,7 @@ from lineage.db import insert_rows, session_scope
 from lineage.errors import InputError
 from lineage.evidence import (
     EvidenceRow,
+    card_body_license,
     declared_evidence,
     license_file_evidence,
     store_evidence,
@@ -255,8 +256,10 @@ def _apply_card(
     for card in cards.values():
         dataset.card = json.loads(json.dumps(card.metadata, default=str, sort_keys=True))
         dataset.description = str(card.metadata.get("pretty_name") or dataset.name)
-        if card.license:
-            dataset.declared_license = ensure_license(session, card.license)
+        body = card_body_license(card.body)
+        declared = card.license or (body[0] if body is not None else None)
+        if declared:
+            dataset.declared_license = ensure_license(session, declared)
     if options.license and dataset.declared_license is None:
         dataset.declared_license = ensure_license(session, options.license)
 

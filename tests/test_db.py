@@ -62,3 +62,25 @@ def test_migrations_and_models_agree(tmp_path: Path):
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
+
+
+def test_a_database_of_the_first_schema_upgrades_with_its_data(tmp_path: Path):
+    from alembic import command
+
+    from lineage.db import alembic_config
+
+    engine = connect(f"sqlite:///{tmp_path / 'old.db'}", upgrade=False)
+    with engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.execute(
+            text("INSERT INTO records (sha256, kind, size_bytes) VALUES ('ab', 'text', 3)")
+        )
+
+    engine = connect(f"sqlite:///{tmp_path / 'old.db'}")
+
+    assert current_revision(engine) == head_revision()
+    with engine.connect() as connection:
+        row = connection.execute(text("SELECT sha256, rights, training_use FROM records")).one()
+    assert tuple(row) == ("ab", None, None)
