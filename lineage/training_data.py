@@ -188,17 +188,17 @@ def _dataset_use(
         declared_license=declared.spdx if declared else None,
         licenses=license_counts(session, [version.id]),
         sources=source_counts(session, version.id),
-        training_use=training_use_counts(session, version.id),
+        training_use=training_use_counts(session, [version.id]),
         license_conflict=audit_version(session, version).understated,
     )
 
 
-def training_use_counts(session: Session, version_id: int) -> dict[str, int]:
+def training_use_counts(session: Session, version_ids: list[int]) -> dict[str, int]:
     """Distinct records by what their own metadata says of AI training, where it says."""
     query = (
         select(Record.training_use, func.count(func.distinct(Record.id)))
         .join(Occurrence, Occurrence.record_id == Record.id)
-        .where(Occurrence.dataset_version_id == version_id, Record.training_use.is_not(None))
+        .where(Occurrence.dataset_version_id.in_(version_ids), Record.training_use.is_not(None))
         .group_by(Record.training_use)
     )
     return dict(sorted(session.execute(query).tuples().all()))

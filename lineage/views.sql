@@ -70,17 +70,28 @@ JOIN datasets AS dataset ON dataset.id = version.dataset_id
 JOIN licenses AS license ON license.id = occurrence.license_id
 GROUP BY ALL;
 
--- record_locations: where each record occurs: dataset version, locator, licence and source.
+-- record_locations: where each record occurs: dataset version, locator, licence, source, and what its own metadata says of AI training.
 CREATE VIEW record_locations AS
 SELECT record.sha256, record.kind, record.size_bytes, dataset.name AS dataset, version.version,
        occurrence.locator, license.spdx AS license, occurrence.license_origin,
-       source.uri AS source_uri, source.domain AS source_domain
+       source.uri AS source_uri, source.domain AS source_domain, record.training_use
 FROM occurrences AS occurrence
 JOIN records AS record ON record.id = occurrence.record_id
 JOIN dataset_versions AS version ON version.id = occurrence.dataset_version_id
 JOIN datasets AS dataset ON dataset.id = version.dataset_id
 JOIN licenses AS license ON license.id = occurrence.license_id
 JOIN sources AS source ON source.id = occurrence.source_id;
+
+-- dataset_license_evidence: declared and found licences of each dataset version, with the file, hash, span and score behind each.
+CREATE VIEW dataset_license_evidence AS
+SELECT dataset.name AS dataset, version.version, evidence.role, license.spdx AS license,
+       declared.spdx AS declared_license, evidence.origin, evidence.locator, evidence.sha256,
+       evidence.span_start, evidence.span_end, evidence.score, evidence.method
+FROM license_evidence AS evidence
+JOIN dataset_versions AS version ON version.id = evidence.dataset_version_id
+JOIN datasets AS dataset ON dataset.id = version.dataset_id
+JOIN licenses AS license ON license.id = evidence.license_id
+LEFT JOIN licenses AS declared ON declared.id = dataset.declared_license_id;
 
 -- source_domains: records and bytes per source kind and web domain in each dataset version.
 CREATE VIEW source_domains AS

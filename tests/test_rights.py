@@ -200,3 +200,20 @@ def test_reserved_records_block_commercial_use_and_constrain_research(tmp_path: 
     pictures = next(use for use in report["datasets"] if use["dataset"] == "pictures")
     assert pictures["training_use"] == {"notAllowed": 2}
     assert "rights-reserved" in pictures["flags"]
+
+
+def test_the_public_summary_and_sql_report_reserved_records(tmp_path: Path, run_cli):
+    _ingest_mixed_corpus(tmp_path, run_cli)
+
+    summary = json.loads(run_cli("export", "m", "--format", "json").output)
+    markdown = run_cli("export", "m", "--format", "markdown").output
+    rows = run_cli(
+        "sql",
+        "--json",
+        "SELECT locator FROM record_locations WHERE training_use = 'notAllowed' ORDER BY 1",
+    )
+
+    rights = summary["data_processing"]["respect_of_reservation_of_rights"]
+    assert rights["records_by_embedded_training_signal"] == {"notAllowed": 2}
+    assert "2 records reserve AI training in their own metadata" in markdown
+    assert json.loads(rows.output)[-1]["rows"] == [["pictures/c2pa.jpg"], ["pictures/plus.jpg"]]

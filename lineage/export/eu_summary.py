@@ -23,7 +23,7 @@ from lineage.db import head_revision
 from lineage.graph import describe_path
 from lineage.models import DatasetDerivation, Occurrence, Record, Source
 from lineage.store import resolve_dataset_version
-from lineage.training_data import DatasetUse, TrainingDataReport, trained_on
+from lineage.training_data import DatasetUse, TrainingDataReport, trained_on, training_use_counts
 
 TEMPLATE = (
     "European Commission, Template for the public summary of training content for "
@@ -203,6 +203,7 @@ def _data_processing(
         "respect_of_reservation_of_rights": {
             "sources": sources or 0,
             "sources_with_recorded_rights_signals": signalled or 0,
+            "records_by_embedded_training_signal": training_use_counts(session, version_ids),
             "licenses": [
                 {
                     "license": entry.spdx,

@@ -113,6 +113,12 @@ def _processing(section: dict[str, Any]) -> list[str]:
         f"{rights['sources_with_recorded_rights_signals']} of {rights['sources']} sources have "
         "recorded rights signals (robots.txt, TDMRep, C2PA or similar)."
     )
+    embedded = rights["records_by_embedded_training_signal"]
+    reserved = embedded.get("notAllowed", 0)
+    lines.append(
+        f"{reserved} records reserve AI training in their own metadata (C2PA, IPTC data "
+        f"mining, TDMRep); {embedded.get('constrained', 0)} allow it under constraints."
+    )
     lines += ["", "| Licence | Category | Records | Flags |", "|---|---|---|---|"]
     lines += [
         f"| {entry['license']} | {entry['category']} | {entry['records']} "
