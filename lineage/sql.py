@@ -11,7 +11,6 @@ query-string functions that would reopen those doors refused by name.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -22,17 +21,13 @@ from sqlalchemy.engine import URL, make_url
 
 from lineage.errors import SqlSandboxError
 from lineage.models import Base
+from lineage.views import VIEWS_SQL
 
 ALIAS = "lineage"
 SANDBOX_MEMORY_LIMIT = "2GB"
 # Table and scalar functions that take a file, a database or a query string as an argument.
 DENIED_FUNCTION_PREFIXES = ("sqlite_", "postgres_", "read_", "parquet_", "iceberg_", "delta_")
 DENIED_FUNCTIONS = {"query", "query_table", "glob", "getenv", "json_execute_serialized_sql"}
-_VIEW_DOC = re.compile(r"^-- (?P<name>\w+): (?P<doc>.+)$", re.M)
-_VIEWS_SQL = resources.files("lineage").joinpath("views.sql").read_text(encoding="utf-8")
-VIEW_DOCS: dict[str, str] = {
-    m.group("name"): m.group("doc") for m in _VIEW_DOC.finditer(_VIEWS_SQL)
-}
 
 
 @dataclass(frozen=True)
@@ -143,7 +138,7 @@ def _create_views(connection: duckdb.DuckDBPyConnection, schema: str) -> None:
         connection.execute(
             f'CREATE VIEW "{table.name}" AS SELECT * FROM {ALIAS}.{schema}."{table.name}"'
         )
-    for statement in duckdb.extract_statements(_VIEWS_SQL):
+    for statement in duckdb.extract_statements(VIEWS_SQL):
         connection.execute(statement.query)
 
 

@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from lineage.db import connect, current_revision, head_revision
+from lineage.db import SCHEMA_REVISION, connect, current_revision, head_revision
 from lineage.models import Base
 
 
@@ -17,6 +17,10 @@ def test_migrations_upgrade_an_empty_database_to_the_models(tmp_path: Path):
 
     assert current_revision(engine) == head_revision()
     assert set(inspect(engine).get_table_names()) == set(Base.metadata.tables) | {"alembic_version"}
+
+
+def test_the_schema_revision_the_code_expects_is_alembics_head():
+    assert head_revision() == SCHEMA_REVISION
 
 
 def test_init_command_creates_the_database(tmp_path: Path, run_cli, db_url):

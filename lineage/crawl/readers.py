@@ -8,8 +8,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import pyarrow.parquet as pq
-
 from lineage.crawl.rights import EmbeddedRights, read_embedded_rights
 from lineage.crawl.walk import CorpusFile, FileKind
 from lineage.errors import InputError
@@ -164,6 +162,9 @@ def _csv_rows(file: CorpusFile) -> Iterator[RowResult]:
 
 
 def _parquet_rows(file: CorpusFile) -> Iterator[RowResult]:
+    # Imported here: pyarrow takes a tenth of a second to load, and most corpora hold no Parquet.
+    import pyarrow.parquet as pq
+
     try:
         parquet = pq.ParquetFile(file.path)
         number = 0

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lineage.db import head_revision
+from lineage.db import SCHEMA_REVISION
 from lineage.graph import describe_path
 from lineage.models import DatasetDerivation, Occurrence, Record, Source
 from lineage.store import resolve_dataset_version
@@ -54,7 +54,7 @@ def build_eu_summary(session: Session, model_name: str) -> dict[str, Any]:
             "template": TEMPLATE,
             "schema_version": SCHEMA_VERSION,
             "generator": "lineage",
-            "lineage_schema_revision": head_revision(),
+            "lineage_schema_revision": SCHEMA_REVISION,
         },
         "general_information": _general_information(session, report, version_ids),
         "data_sources": _data_sources(session, facts, version_ids),

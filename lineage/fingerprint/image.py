@@ -87,7 +87,14 @@ def perceptual_hash(grey: Image.Image) -> int:
     pixels = np.asarray(grey.resize(side, Image.Resampling.LANCZOS), dtype=np.float64)
     # Rounded so that exact zeros (flat areas) compare the same on every BLAS.
     low = np.round(_DCT_BASIS @ pixels @ _DCT_BASIS.T, 6)
-    return _bits_to_int(low > np.median(low))
+    return _bits_to_int(low > _median(low))
+
+
+def _median(values: np.ndarray) -> float:
+    """np.median of an even count, without the `numpy.ma` import (10 ms) np.median makes."""
+    ordered = np.sort(values, axis=None)
+    middle = ordered.size // 2
+    return float((ordered[middle - 1] + ordered[middle]) / 2)
 
 
 def hash_to_int(image_hash: imagehash.ImageHash) -> int:
