@@ -77,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         for jobs in args.jobs:
             rows.append(bench_text(work, args.docs, args.repeats, jobs))
             rows.append(bench_images(work, args.images, args.repeats, jobs))
+            if jobs == 1:
+                rows.append(bench_images(work, args.images, args.repeats, jobs, threads=1))
         if not args.skip_memory:
             memory = bench_memory(work, args.big_docs, args.repeats)
     print_table(rows, memory, args)
@@ -185,11 +187,13 @@ def timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def ingest_once(folder: Path, db_url: str, expected: int, jobs: int = 1) -> float:
+def ingest_once(
+    folder: Path, db_url: str, expected: int, jobs: int = 1, threads: int | None = None
+) -> float:
     """Seconds for one end-to-end ingest of `folder` into a freshly created database."""
     engine = connect(db_url)
     summary: list[IngestSummary] = []
-    options = IngestOptions(dataset="bench", jobs=jobs)
+    options = IngestOptions(dataset="bench", jobs=jobs, decode_threads=threads)
     seconds = timed(lambda: summary.append(ingest_paths(engine, [folder], options)))
     engine.dispose()
     check_summary(summary[0], expected)
@@ -248,7 +252,10 @@ def bench_text(work: Path, count: int, repeats: int, jobs: int) -> Row:
     return Row(label, "MB/s", rates(megabytes, ingest), rates(megabytes, baseline))
 
 
-def bench_images(work: Path, count: int, repeats: int, jobs: int) -> Row:
+def bench_images(
+    work: Path, count: int, repeats: int, jobs: int, threads: int | None = None
+) -> Row:
+    """Image ingest with `threads` decoding threads per process (default: the free cores)."""
     folder = work / "images"
     if not folder.exists():
         write_image_corpus(folder, count)
@@ -256,11 +263,15 @@ def bench_images(work: Path, count: int, repeats: int, jobs: int) -> Row:
     ingest, baseline = interleaved(
         repeats,
         lambda run: ingest_once(
-            folder, f"sqlite:///{work / f'images-{jobs}-{run}.db'}", count, jobs
+            folder, f"sqlite:///{work / f'images-{jobs}-{threads}-{run}.db'}", count, jobs, threads
         ),
         lambda: timed(lambda: phash_baseline(paths)),
     )
-    label = f"images: {count} JPEG {IMAGE_SIZE[0]}x{IMAGE_SIZE[1]}, --jobs {jobs}"
+    decoding = IngestOptions("bench", jobs=jobs, decode_threads=threads).image_threads
+    label = (
+        f"images: {count} JPEG {IMAGE_SIZE[0]}x{IMAGE_SIZE[1]}, --jobs {jobs}, "
+        f"{decoding} decoding thread(s) per process"
+    )
     return Row(label, "img/s", rates(count, ingest), rates(count, baseline))
 
 

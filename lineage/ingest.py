@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,9 +82,20 @@ class IngestOptions:
     jobs: int = 1
     text_params: TextFingerprintParams = DEFAULT_TEXT_PARAMS
 
+    # Image decoding threads per process; by default, the cores the worker processes leave.
+    decode_threads: int | None = None
+
+    @property
+    def image_threads(self) -> int:
+        if self.decode_threads is not None:
+            return self.decode_threads
+        return max(1, (os.cpu_count() or 1) // self.jobs)
+
     def __post_init__(self) -> None:
         if self.jobs < 1:
             raise InputError("--jobs must be at least 1")
+        if self.decode_threads is not None and self.decode_threads < 1:
+            raise InputError("decoding threads must be at least 1")
         if self.batch_size < 1:
             raise InputError("the batch size must be at least 1")
 
@@ -314,15 +326,18 @@ _FingerprintResult = tuple[dict[str, Any], str | None]
 
 
 def fingerprint_chunk(
-    tasks: list[_FingerprintTask], params: TextFingerprintParams
+    tasks: list[_FingerprintTask], params: TextFingerprintParams, image_threads: int = 1
 ) -> list[_FingerprintResult]:
     """The record row of each (kind, bytes, text) item, without its hash, or why it cannot be
-    fingerprinted. Texts are signed together; pure, so it runs the same in a worker process."""
+    fingerprinted. Texts are signed together; images are decoded on `image_threads` threads
+    (Pillow lets go of the GIL while it decodes). Pure, so it runs the same in a worker."""
     texts = [index for index, (kind, _, _) in enumerate(tasks) if kind != "image"]
     signed = sign_texts([tasks[index][2] or "" for index in texts], params)
-    results: list[_FingerprintResult] = [
-        _image_row(data) if kind == "image" else ({}, None) for kind, data, _ in tasks
-    ]
+    results: list[_FingerprintResult] = [({}, None) for _ in tasks]
+    images = [index for index, (kind, _, _) in enumerate(tasks) if kind == "image"]
+    image_rows = _image_rows([tasks[index][1] for index in images], image_threads)
+    for index, row in zip(images, image_rows, strict=True):
+        results[index] = row
     for position, index in enumerate(texts):
         results[index] = (
             {
@@ -337,6 +352,14 @@ def fingerprint_chunk(
     for (kind, data, _), (row, _) in zip(tasks, results, strict=True):
         row.update(_EMPTY_RECORD | row | {"kind": kind, "size_bytes": len(data)})
     return results
+
+
+def _image_rows(datas: list[bytes], threads: int) -> list[_FingerprintResult]:
+    if threads == 1 or len(datas) < 2:
+        return [_image_row(data) for data in datas]
+    # A pool per chunk, never one kept across calls: threads do not survive a fork.
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(_image_row, datas))
 
 
 def _image_row(data: bytes) -> _FingerprintResult:
@@ -578,12 +601,13 @@ class _Ingestor:
 
     def _fingerprint_all(self, tasks: list[_FingerprintTask]) -> list[_FingerprintResult]:
         """Fingerprints in this process, or spread over the worker processes in chunks."""
-        params = self.options.text_params
+        params, threads = self.options.text_params, self.options.image_threads
         if self.executor is None or len(tasks) < 2:
-            return fingerprint_chunk(tasks, params)
+            return fingerprint_chunk(tasks, params, threads)
         size = -(-len(tasks) // (self.options.jobs * 2))
         chunks = [tasks[start : start + size] for start in range(0, len(tasks), size)]
-        results = self.executor.map(fingerprint_chunk, chunks, [params] * len(chunks))
+        count = len(chunks)
+        results = self.executor.map(fingerprint_chunk, chunks, [params] * count, [threads] * count)
         return [result for chunk in results for result in chunk]
 
     def _store_occurrences(
