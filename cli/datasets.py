@@ -104,8 +104,8 @@ def licenses(state: AppState, ref: str, as_json: bool) -> None:
     for item in [*audit.declarations, *audit.found]:
         table.add_row(item.role, item.spdx, item.origin, item.locator, _evidence_detail(item))
     out.print(table)
-    for parent, parent_licences in audit.parents.items():
-        out.print(f"  derived from {parent}: {', '.join(parent_licences) or 'no licence known'}")
+    for ancestor, licences in audit.ancestors.items():
+        out.print(f"  derived from {ancestor}: {', '.join(licences) or 'no licence known'}")
     for conflict in audit.conflicts:
         out.print(f"  [bold]{conflict.severity}[/bold]: {conflict.reason}")
     if not audit.conflicts:

@@ -24,16 +24,10 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from lineage.crawl import ContentItem, CorpusFile, CorpusRoot, ItemProblem, list_corpus, read_items
-from lineage.crawl.walk import SkippedFile
+from lineage.crawl.walk import SkippedFile, locator_under
 from lineage.db import insert_rows, session_scope
 from lineage.errors import InputError
-from lineage.evidence import (
-    EvidenceRow,
-    card_body_license,
-    declared_evidence,
-    license_file_evidence,
-    store_evidence,
-)
+from lineage.evidence import Evidence, declared_evidence, license_file_evidence, store_evidence
 from lineage.fingerprint import (
     DEFAULT_TEXT_PARAMS,
     TextFingerprintParams,
@@ -268,10 +262,8 @@ def _apply_card(
     for card in cards.values():
         dataset.card = json.loads(json.dumps(card.metadata, default=str, sort_keys=True))
         dataset.description = str(card.metadata.get("pretty_name") or dataset.name)
-        body = card_body_license(card.body)
-        declared = card.license or (body[0] if body is not None else None)
-        if declared:
-            dataset.declared_license = ensure_license(session, declared)
+        if card.declared_license:
+            dataset.declared_license = ensure_license(session, card.declared_license)
     if options.license and dataset.declared_license is None:
         dataset.declared_license = ensure_license(session, options.license)
 
@@ -399,9 +391,25 @@ def _file_part(locator: str) -> str:
     return locator.partition("#")[0]
 
 
-def _is_under(locator: str, root_labels: list[str]) -> bool:
-    path = _file_part(locator)
-    return any(path == label or path.startswith(f"{label}/") for label in root_labels)
+def _fill_missing_rights(session: Session, pending: list[_Pending], known: dict[str, int]) -> None:
+    """Rights of records stored before they were read (by an older version of lineage)."""
+    carrying = {
+        known[entry.sha256]: entry.item.rights
+        for entry in pending
+        if entry.sha256 in known and entry.item.rights is not None
+    }
+    if not carrying:
+        return
+    missing = session.scalars(
+        select(Record.id).where(Record.id.in_(carrying), Record.rights.is_(None))
+    ).all()
+    for record_id in missing:
+        rights = carrying[record_id]
+        session.execute(
+            update(Record)
+            .where(Record.id == record_id)
+            .values(rights=rights.as_dict(), training_use=rights.training_use)
+        )
 
 
 class _Ingestor:
@@ -427,7 +435,7 @@ class _Ingestor:
         self.license_ids: dict[str | None, int] = {}
         self.license_names: dict[int, str] = {}
         self.source_ids: dict[str, int] = {}
-        self.license_files: dict[Path, EvidenceRow] = {}
+        self.license_files: dict[Path, Evidence] = {}
         self.seen_locators: set[str] = set()
         self.failed_files: set[str] = set()
 
@@ -465,7 +473,7 @@ class _Ingestor:
                 for occurrence_id, locator in rows
                 if locator not in self.seen_locators
                 and _file_part(locator) not in self.failed_files
-                and _is_under(locator, root_labels)
+                and locator_under(locator, root_labels)
             ]
             for start in range(0, len(vanished), DELETE_CHUNK):
                 chunk = vanished[start : start + DELETE_CHUNK]
@@ -502,7 +510,7 @@ class _Ingestor:
         declared = (
             (item.license, item.license_origin),
             (self.options.license, "argument"),
-            (card.license if card is not None else None, "card"),
+            (card.declared_license if card is not None else None, "card"),
         )
         for raw, origin in declared:
             if raw and normalize_license(raw) != UNKNOWN_LICENSE:
@@ -520,7 +528,7 @@ class _Ingestor:
                 return spdx
         return None
 
-    def _license_file(self, root: CorpusRoot, path: Path) -> EvidenceRow:
+    def _license_file(self, root: CorpusRoot, path: Path) -> Evidence:
         if path not in self.license_files:
             self.license_files[path] = license_file_evidence(root, path)
         return self.license_files[path]
@@ -569,6 +577,7 @@ class _Ingestor:
         known = dict(
             session.execute(select(Record.sha256, Record.id).where(Record.sha256.in_(hashes))).all()
         )
+        _fill_missing_rights(session, pending, known)
         fresh: dict[str, dict[str, Any]] = {}
         first_of_each: dict[str, _Pending] = {}
         for entry in pending:

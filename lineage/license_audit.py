@@ -1,5 +1,7 @@
-"""Declared versus found: a dataset version's declared licence set against the licences found
-in its files and records and the licences of the datasets it was derived from.
+"""Declared versus found: a dataset version's declared licence against what was found.
+
+What was found: the licences of its files and records, and of the datasets it was derived
+from, directly or not.
 
 A disagreement is a conflict. It is `understated` when what was found forbids or demands
 something the declaration does not (a CC BY-NC file in a dataset declared MIT, a CC BY-SA
@@ -15,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lineage.evidence import Evidence
 from lineage.graph import upstream_versions
 from lineage.licenses import UNKNOWN_LICENSE, is_stricter, license_facts
 from lineage.models import DatasetVersion, License, LicenseEvidence, Occurrence, Record
@@ -22,23 +25,8 @@ from lineage.store import resolve_dataset_version
 
 # Licences a record carries itself, as opposed to inheriting the dataset's declaration.
 RECORD_ORIGINS = ("record", "spdx-header", "image-metadata")
-
-
-@dataclass(frozen=True)
-class Evidence:
-    role: str
-    spdx: str
-    origin: str
-    locator: str
-    method: str
-    sha256: str | None = None
-    span: tuple[int, int] | None = None
-    score: float | None = None
-    raw: str | None = None
-    records: int | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {key: value for key, value in asdict(self).items() if value is not None}
+# Which declaration speaks for a version when several do: the card's front matter first.
+DECLARATION_PRECEDENCE = ("card", "card-section", "argument")
 
 
 @dataclass(frozen=True)
@@ -61,7 +49,7 @@ class LicenseAudit:
     declared: str | None
     declarations: list[Evidence] = field(default_factory=list)
     found: list[Evidence] = field(default_factory=list)
-    parents: dict[str, list[str]] = field(default_factory=dict)
+    ancestors: dict[str, list[str]] = field(default_factory=dict)
     conflicts: list[LicenseConflict] = field(default_factory=list)
 
     @property
@@ -75,7 +63,7 @@ class LicenseAudit:
             "declared": self.declared,
             "declarations": [item.as_dict() for item in self.declarations],
             "found": [item.as_dict() for item in self.found],
-            "parents": self.parents,
+            "ancestors": self.ancestors,
             "conflicts": [conflict.as_dict() for conflict in self.conflicts],
         }
 
@@ -86,20 +74,48 @@ def audit_licenses(session: Session, ref: str) -> LicenseAudit:
 
 
 def audit_version(session: Session, version: DatasetVersion) -> LicenseAudit:
-    declared = version.dataset.declared_license
-    audit = LicenseAudit(version.dataset.name, version.version, declared.spdx if declared else None)
-    stored = _stored_evidence(session, version.id)
-    audit.declarations = [item for item in stored if item.role == "declared"]
-    audit.found = [item for item in stored if item.role == "found"]
-    audit.found += _record_evidence(session, version.id)
-    audit.parents = {
-        parent.ref: _licences_of(session, parent)
-        for parent, path in upstream_versions(session, version)[1:]
-        if len(path) == 1
-    }
+    """The audit of one version: its own declarations (not the dataset's latest), what was
+    found in it, and the licences of every version upstream of it."""
+    declarations, found = _evidence_of(session, version)
+    audit = LicenseAudit(
+        version.dataset.name,
+        version.version,
+        _declared(version, declarations),
+        declarations,
+        found,
+        {
+            ancestor.ref: _licences_of(session, ancestor)
+            for ancestor in _ancestors(session, version)
+        },
+    )
     if audit.declared is not None and audit.declared != UNKNOWN_LICENSE:
         audit.conflicts = _conflicts(audit, audit.declared)
     return audit
+
+
+def _evidence_of(
+    session: Session, version: DatasetVersion
+) -> tuple[list[Evidence], list[Evidence]]:
+    stored = _stored_evidence(session, version.id)
+    declarations = [item for item in stored if item.role == "declared"]
+    found = [item for item in stored if item.role == "found"]
+    return declarations, found + _record_evidence(session, version.id)
+
+
+def _declared(version: DatasetVersion, declarations: list[Evidence]) -> str | None:
+    """The licence the version's own declarations give; versions ingested before evidence was
+    recorded fall back on the dataset's."""
+    for origin in DECLARATION_PRECEDENCE:
+        for item in declarations:
+            if item.origin == origin and item.spdx != UNKNOWN_LICENSE:
+                return item.spdx
+    declared = version.dataset.declared_license
+    return declared.spdx if declared is not None else None
+
+
+def _ancestors(session: Session, version: DatasetVersion) -> list[DatasetVersion]:
+    """Every version this one was derived from, directly or through others."""
+    return [ancestor for ancestor, _ in upstream_versions(session, version)[1:]]
 
 
 def _stored_evidence(session: Session, version_id: int) -> list[Evidence]:
@@ -157,28 +173,25 @@ def _record_evidence(session: Session, version_id: int) -> list[Evidence]:
 
 
 def _licences_of(session: Session, version: DatasetVersion) -> list[str]:
-    """A parent's declared licence and every licence found in it."""
-    audit = audit_version(session, version)
-    found = {item.spdx for item in [*audit.declarations, *audit.found]}
-    if audit.declared:
-        found.add(audit.declared)
-    return sorted(found - {UNKNOWN_LICENSE})
+    """An ancestor's declared licence and every licence found in it."""
+    declarations, found = _evidence_of(session, version)
+    licences = {item.spdx for item in [*declarations, *found]}
+    licences.add(_declared(version, declarations) or UNKNOWN_LICENSE)
+    return sorted(licences - {UNKNOWN_LICENSE})
 
 
 def _conflicts(audit: LicenseAudit, declared: str) -> list[LicenseConflict]:
     conflicts = []
     for spdx, items in _by_licence(audit.declarations).items():
         if spdx != declared:
-            conflicts.append(
-                _conflict("declarations", declared, spdx, "another declaration says", items)
-            )
+            conflicts.append(_conflict("declarations", declared, spdx, "declared elsewhere", items))
     for spdx, items in _by_licence(audit.found).items():
         if spdx != declared:
             conflicts.append(_conflict("found", declared, spdx, "found in the data", items))
-    for parent, licences in audit.parents.items():
+    for parent, licences in audit.ancestors.items():
         for spdx in licences:
             if spdx != declared:
-                reason = f"derived from {parent}, which is under it"
+                reason = f"the licence of {parent}, which it was derived from"
                 conflicts.append(_conflict("parent", declared, spdx, reason, ()))
     return conflicts
 

@@ -89,7 +89,7 @@ class Record(Base):
     image_format: Mapped[str | None] = mapped_column(String(16))
     # Rights the content carries in its own metadata (see lineage.crawl.rights), and their
     # verdict on AI training in C2PA's words: notAllowed (reserved), constrained, allowed.
-    rights: Mapped[dict[str, Any] | None]
+    rights: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     training_use: Mapped[str | None] = mapped_column(String(16))
 
 

@@ -91,7 +91,7 @@ def test_a_derived_dataset_declared_looser_than_its_parent_is_flagged(tmp_path: 
     audit = _audit(run_cli, "child")
     trained = json.loads(run_cli("trained", "m", "--json").output)
 
-    assert audit["parents"] == {"parent@1": ["CC-BY-NC-4.0"]}
+    assert audit["ancestors"] == {"parent@1": ["CC-BY-NC-4.0"]}
     assert [(c["kind"], c["other"], c["severity"]) for c in audit["conflicts"]] == [
         ("parent", "CC-BY-NC-4.0", "understated")
     ]
@@ -171,3 +171,74 @@ def test_evidence_follows_the_files_when_they_change(tmp_path: Path, run_cli, li
     found = _audit(run_cli, "moving")["found"]
 
     assert [(item["spdx"], item["locator"]) for item in found] == [("Apache-2.0", "moving/COPYING")]
+
+
+def test_a_licence_link_that_is_a_file_name_gives_way_to_the_licence_file(
+    tmp_path: Path, run_cli, license_text
+):
+    folder = _corpus(tmp_path, "linked")
+    _card(folder, "license: other\nlicense_link: LICENSE\n")
+    (folder / "LICENSE").write_text(license_text("Apache-2.0.txt"), encoding="utf-8")
+    assert run_cli("ingest", folder, "--dataset", "linked").exit_code == 0
+
+    shown = json.loads(run_cli("dataset", "show", "linked", "--json").output)
+
+    assert [(entry["spdx"], entry["records"]) for entry in shown["licenses"]] == [("Apache-2.0", 3)]
+
+
+def test_a_hub_id_declaration_does_not_conflict_with_itself(tmp_path: Path, run_cli):
+    folder = _corpus(tmp_path, "gpl-texts")
+    _card(folder, "license: gpl\n")
+    assert run_cli("ingest", folder, "--dataset", "gpl-texts").exit_code == 0
+
+    audit = _audit(run_cli, "gpl-texts")
+
+    assert audit["declared"] == "LicenseRef-GPL-Unspecified" and audit["conflicts"] == []
+
+
+def test_other_in_the_front_matter_gives_way_to_the_body_section(tmp_path: Path, run_cli):
+    folder = _corpus(tmp_path, "other-body")
+    _card(folder, "license: other\n", "## Licence\n\nReleased under CC BY-NC 4.0.\n")
+    (folder / "LICENSE").write_text("MIT License\n")
+    assert run_cli("ingest", folder, "--dataset", "other-body").exit_code == 0
+
+    assert _audit(run_cli, "other-body")["declared"] == "CC-BY-NC-4.0"
+
+
+def test_ingesting_another_folder_keeps_the_evidence_of_the_first(
+    tmp_path: Path, run_cli, license_text
+):
+    first, second = _corpus(tmp_path, "partXc"), _corpus(tmp_path, "part_c")
+    (first / "LICENSE").write_text(license_text("MIT.txt"), encoding="utf-8")
+    assert run_cli("ingest", first, "--dataset", "parts", "--license", "MIT").exit_code == 0
+    assert run_cli("ingest", second, "--dataset", "parts").exit_code == 0
+
+    audit = _audit(run_cli, "parts")
+
+    assert [item["locator"] for item in audit["declarations"]] == ["partXc#--license"]
+    assert [item["locator"] for item in audit["found"]] == ["partXc/LICENSE"]
+
+
+def test_each_version_is_audited_against_its_own_declaration(tmp_path: Path, run_cli):
+    folder = _corpus(tmp_path, "versions")
+    ingest = ["ingest", folder, "--dataset", "versions"]
+    assert run_cli(*ingest, "--version", "1", "--license", "CC-BY-NC-4.0").exit_code == 0
+    assert run_cli(*ingest, "--version", "2", "--license", "MIT").exit_code == 0
+
+    assert _audit(run_cli, "versions@1")["declared"] == "CC-BY-NC-4.0"
+    assert _audit(run_cli, "versions@2")["declared"] == "MIT"
+    assert _audit(run_cli, "versions@1")["conflicts"] == []
+
+
+def test_a_licence_two_derivations_up_still_binds(tmp_path: Path, run_cli):
+    source, final = _corpus(tmp_path, "source"), _corpus(tmp_path, "final")
+    assert run_cli("ingest", source, "--dataset", "a", "--license", "CC-BY-NC-4.0").exit_code == 0
+    assert run_cli("derive", "b", "--from", "a@1", "--op", "filter").exit_code == 0
+    assert run_cli("ingest", final, "--dataset", "c", "--license", "MIT").exit_code == 0
+    assert run_cli("derive", "c@1", "--from", "b@1", "--op", "filter").exit_code == 0
+
+    conflicts = _audit(run_cli, "c")["conflicts"]
+
+    assert [(c["kind"], c["other"], c["severity"]) for c in conflicts] == [
+        ("parent", "CC-BY-NC-4.0", "understated")
+    ]

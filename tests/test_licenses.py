@@ -123,6 +123,25 @@ def test_facts_of_licences_and_expressions(expression: str, category: str, flags
     assert facts.flags() == flags
 
 
+@pytest.mark.parametrize(
+    "declared",
+    [
+        "gpl",
+        "LicenseRef-LICENSE",
+        "LicenseRef-commercial",
+        "GPL-1.0",
+        "llama2",
+        "Our terms!",
+        "MIT OR gemma",
+        "cc-by-nc-sa-3.0-igo",
+        "other",
+    ],
+)
+def test_normalising_twice_changes_nothing(declared: str):
+    once = normalize_license(declared)
+    assert normalize_license(once) == once
+
+
 def test_every_row_of_the_facts_table_names_a_source_and_a_valid_id():
     table = license_table()
     for entry in table.values():
@@ -143,6 +162,10 @@ def test_every_row_of_the_facts_table_names_a_source_and_a_valid_id():
         ("LicenseRef-LLaMA-Community", LicenseCategory.NON_COMMERCIAL, False),
         ("LicenseRef-Creative-Commons-Unspecified", LicenseCategory.UNKNOWN, None),
         ("CC-BY-NC-ND-3.0", LicenseCategory.NON_COMMERCIAL, False),
+        ("CC-BY-NC-SA-3.0-IGO", LicenseCategory.NON_COMMERCIAL, False),
+        ("CC-BY-NC-1.0", LicenseCategory.NON_COMMERCIAL, False),
+        ("GPL-2.0-with-classpath-exception", LicenseCategory.STRONG_COPYLEFT, True),
+        ("LicenseRef-GPL-Unspecified", LicenseCategory.STRONG_COPYLEFT, True),
     ],
 )
 def test_facts_come_from_the_table(expression: str, category: str, commercial: bool | None):

@@ -7,14 +7,14 @@ import io
 import json
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, PngImagePlugin
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from lineage.crawl.rights import read_embedded_rights
 from lineage.models import Occurrence, Record
 from tests.conftest import make_document, write_jsonl
-from tests.rights_fixtures import c2pa_signed, jpeg
+from tests.rights_fixtures import c2pa_signed, jpeg, xmp_packet
 
 RESERVED_PLUS = "http://ns.useplus.org/ldf/vocab/DMI-PROHIBITED-AIMLTRAINING"
 CC_BY_NC = "https://creativecommons.org/licenses/by-nc/4.0/"
@@ -217,3 +217,49 @@ def test_the_public_summary_and_sql_report_reserved_records(tmp_path: Path, run_
     assert rights["records_by_embedded_training_signal"] == {"notAllowed": 2}
     assert "2 records reserve AI training in their own metadata" in markdown
     assert json.loads(rows.output)[-1]["rows"] == [["pictures/c2pa.jpg"], ["pictures/plus.jpg"]]
+
+
+def test_malformed_c2pa_assertions_are_noted_and_the_ingest_goes_on(tmp_path: Path, run_cli):
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    odd = c2pa_signed(jpeg(30), {"cawg.ai_training": ["notAllowed"], "cawg.data_mining": 7})
+    (folder / "odd.jpg").write_bytes(odd)
+
+    result = run_cli("ingest", folder, "--dataset", "odd")
+
+    assert result.exit_code == 0, result.output
+    rights = read_embedded_rights(odd)
+    assert rights is not None and rights.training_use is None
+    assert rights.signals == [
+        "c2pa:cawg.training-mining:cawg.ai_training=malformed",
+        "c2pa:cawg.training-mining:cawg.data_mining=malformed",
+    ]
+
+
+def test_an_oversized_xmp_packet_is_noted_not_silently_skipped():
+    packet = xmp_packet({"dc:rights": "x" * (2 * 1024 * 1024)})
+    text_chunks = PngImagePlugin.PngInfo()
+    text_chunks.add_itxt("XML:com.adobe.xmp", packet.decode())
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 32)).save(buffer, "PNG", pnginfo=text_chunks)
+
+    rights = read_embedded_rights(buffer.getvalue())
+
+    assert rights is not None and rights.signals == ["xmp=too-large"]
+
+
+def test_records_stored_before_rights_were_read_get_them_on_re_ingest(
+    tmp_path: Path, run_cli, db_url
+):
+    folder = tmp_path / "old"
+    folder.mkdir()
+    (folder / "reserved.jpg").write_bytes(jpeg(33, xmp={"plus:DataMining": RESERVED_PLUS}))
+    assert run_cli("ingest", folder, "--dataset", "old").exit_code == 0
+    engine = create_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(Record.__table__.update().values(rights=None, training_use=None))
+
+    assert run_cli("ingest", folder, "--dataset", "old").exit_code == 0
+
+    with Session(engine) as session:
+        assert session.scalars(select(Record.training_use)).all() == ["notAllowed"]

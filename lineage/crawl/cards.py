@@ -2,15 +2,41 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from lineage.errors import InputError
+from lineage.licenses import (
+    UNKNOWN_LICENSE,
+    detect_license_text,
+    normalize_license,
+    recognised_license,
+)
 
 FRONT_MATTER_FENCE = "---"
+_SECTION_HEADING = re.compile(r"^(?P<level>#{1,6})\s*(?P<title>[^\n]*)$", re.M)
+_LICENSE_TITLE = re.compile(r"licen[cs]", re.I)
+_URL = re.compile(r"https?://[^\s)>\]]+")
+# The name runs to the end of the clause; a dot counts only inside a version ("4.0").
+_LICENSED_UNDER = re.compile(
+    r"(?:licen[cs]ed|released|distributed|published|available)\s+under\s+"
+    r"(?:the\s+(?:terms\s+of\s+(?:the\s+)?)?)?(?P<name>(?:[^.;\n()\[\]]|\.(?=\d))+)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class BodyLicense:
+    """A licence named in the card body's "License" section, and that section's span."""
+
+    spdx: str
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -34,15 +60,52 @@ class Card:
 
     @property
     def license(self) -> str | None:
-        """The declared licence; `other` is resolved through `license_name` (else
-        `license_link`), as the hub does."""
+        """The front matter's licence; `other` is resolved through `license_name` as the hub
+        does, or through `license_link` where the link names a known licence."""
         declared = self.metadata.get("license")
         if isinstance(declared, list):
             declared = " AND ".join(str(item) for item in declared)
         if declared == "other":
-            named = self.metadata.get("license_name") or self.metadata.get("license_link")
-            return str(named) if named else declared
+            name, link = self.metadata.get("license_name"), self.metadata.get("license_link")
+            if name:
+                return str(name)
+            if link and recognised_license([str(link)]):
+                return str(link)
         return str(declared) if declared is not None else None
+
+    @cached_property
+    def body_license(self) -> BodyLicense | None:
+        """The licence the body's "License" section names: a full text or SPDX header, a
+        licence URL, or "licensed under NAME"; only names of known licences count."""
+        section = _license_section(self.body)
+        if section is None:
+            return None
+        text = self.body[section[0] : section[1]]
+        match = detect_license_text(text)
+        candidates = [url.rstrip(".,") for url in _URL.findall(text)]
+        candidates += [found.group("name").strip() for found in _LICENSED_UNDER.finditer(text)]
+        spdx = match.spdx if match is not None else recognised_license(candidates)
+        return None if spdx is None else BodyLicense(spdx, *section)
+
+    @property
+    def declared_license(self) -> str | None:
+        """What the card declares: its front matter, unless that says nothing ("unknown",
+        "other"), then its body's licence section."""
+        if self.license and normalize_license(self.license) != UNKNOWN_LICENSE:
+            return self.license
+        return self.body_license.spdx if self.body_license is not None else None
+
+
+def _license_section(text: str) -> tuple[int, int] | None:
+    """The span of the first Markdown section whose heading speaks of a licence."""
+    headings = list(_SECTION_HEADING.finditer(text))
+    for index, heading in enumerate(headings):
+        if not _LICENSE_TITLE.search(heading.group("title")):
+            continue
+        level = len(heading.group("level"))
+        later = (h.start() for h in headings[index + 1 :] if len(h.group("level")) <= level)
+        return heading.end(), next(later, len(text))
+    return None
 
 
 def split_front_matter(text: str) -> tuple[str | None, str]:

@@ -1,7 +1,7 @@
-"""Rights an image carries in its own metadata: who holds them, under which terms, and whether
-its use for AI training is reserved.
+"""Rights an image carries in its own metadata, and whether it reserves AI training.
 
-Read from EXIF (Copyright, Artist), IPTC IIM (copyright notice, by-line), XMP (`dc:rights`,
+Who holds the rights, under which terms, and what the image says of training on it, read
+from EXIF (Copyright, Artist), IPTC IIM (copyright notice, by-line), XMP (`dc:rights`,
 `dc:creator`, `xmpRights:UsageTerms`, `xmpRights:WebStatement`, `cc:license`, the PLUS
 `plus:DataMining` property of IPTC Photo Metadata 2023.1, TDMRep's `tdm:reservation`) and
 C2PA manifests (the `cawg.training-mining` assertion, or `c2pa.training-mining` of C2PA 1.x).
@@ -23,7 +23,7 @@ from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 from PIL import Image, IptcImagePlugin
 
-from lineage.licenses import UNKNOWN_LICENSE, normalize_license
+from lineage.licenses import recognised_license
 
 NOT_ALLOWED, CONSTRAINED, ALLOWED = "notAllowed", "constrained", "allowed"
 _STRICTNESS = {ALLOWED: 0, CONSTRAINED: 1, NOT_ALLOWED: 2}
@@ -51,6 +51,7 @@ _DATA_MINING = {
     "DMI-PROHIBITED-SEEEMBEDDEDRIGHTSEXPR": CONSTRAINED,
     "DMI-PROHIBITED-SEELINKEDRIGHTSEXPR": CONSTRAINED,
 }
+_TDM_RESERVATION = {"1": NOT_ALLOWED, "0": ALLOWED}
 C2PA_TRAINING_LABELS = ("cawg.training-mining", "c2pa.training-mining")
 # Entries about training or mining; `ai_inference` is about using the work as model input.
 _C2PA_TRAINING_ENTRIES = ("ai_training", "ai_generative_training", "data_mining")
@@ -88,19 +89,28 @@ def read_embedded_rights(data: bytes) -> EmbeddedRights | None:
     readable image: fingerprinting reports that)."""
     try:
         image = Image.open(io.BytesIO(data))
-        rights = EmbeddedRights()
-        _read_exif(image, rights)
-        _read_iptc(image, rights)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return None
-    _read_xmp(image.info.get("xmp"), rights)
-    if _may_carry_c2pa(image, data):
-        _read_c2pa(data, _C2PA_MIME.get(image.format or ""), rights)
+    rights = EmbeddedRights()
+    readers = {
+        "exif": lambda: _read_exif(image, rights),
+        "iptc": lambda: _read_iptc(image, rights),
+        "xmp": lambda: _read_xmp(image.info.get("xmp"), rights),
+        "c2pa": lambda: _read_c2pa(image, data, rights),
+    }
+    for name, read in readers.items():
+        try:
+            read()
+        # Any failure of a metadata parser on hostile input is recorded, never fatal.
+        except Exception as exc:
+            rights.signals.append(f"{name}=unreadable ({type(exc).__name__})")
     rights.license = _license_named(rights)
     return None if rights.is_empty() else rights
 
 
 def _read_exif(image: Image.Image, rights: EmbeddedRights) -> None:
+    if image.format == "PNG" and "exif" not in image.info:
+        return  # Pillow would decode the whole PNG looking for an eXIf chunk after the pixels
     exif = image.getexif()
     _append(rights.copyright, exif.get(_EXIF_COPYRIGHT))
     _append(rights.creators, exif.get(_EXIF_ARTIST))
@@ -134,7 +144,10 @@ def _may_carry_c2pa(image: Image.Image, data: bytes) -> bool:
 
 def _read_xmp(packet: bytes | str | None, rights: EmbeddedRights) -> None:
     """The XMP packet as Pillow found it, in any of its formats."""
-    if not packet or len(packet) > MAX_XMP_BYTES:
+    if not packet:
+        return
+    if len(packet) > MAX_XMP_BYTES:
+        rights.signals.append("xmp=too-large")
         return
     try:
         root = ElementTree.fromstring(packet)
@@ -154,7 +167,8 @@ def _read_xmp(packet: bytes | str | None, rights: EmbeddedRights) -> None:
         if use is not None:
             rights.add_signal(use, "xmp:plus:DataMining")
     for value in _xmp_values(root, _TDMREP, "reservation"):
-        rights.add_signal(NOT_ALLOWED if value == "1" else ALLOWED, "xmp:tdm:reservation")
+        if value in _TDM_RESERVATION:
+            rights.add_signal(_TDM_RESERVATION[value], "xmp:tdm:reservation")
 
 
 def _xmp_values(root: Element, namespace: str, name: str) -> list[str]:
@@ -171,12 +185,13 @@ def _xmp_values(root: Element, namespace: str, name: str) -> list[str]:
     return [value.strip() for value in values if value and value.strip()]
 
 
-def _read_c2pa(data: bytes, mime: str | None, rights: EmbeddedRights) -> None:
+def _read_c2pa(image: Image.Image, data: bytes, rights: EmbeddedRights) -> None:
+    mime = _C2PA_MIME.get(image.format or "")
+    if mime is None or not _may_carry_c2pa(image, data):
+        return
     # Imported here: only images that carry a JUMBF box pay for the C2PA library.
     import c2pa
 
-    if mime is None:
-        return
     try:
         offline = c2pa.Context.from_dict({"verify": {"remote_manifest_fetch": False}})
         reader = c2pa.Reader.try_create(mime, io.BytesIO(data), None, offline)
@@ -188,25 +203,29 @@ def _read_c2pa(data: bytes, mime: str | None, rights: EmbeddedRights) -> None:
     except c2pa.C2paError as exc:
         rights.c2pa_error = f"{type(exc).__name__}: {exc}"[:500]
         return
-    for assertion in manifest.get("assertions", []):
-        if assertion.get("label") in C2PA_TRAINING_LABELS:
+    assertions = manifest.get("assertions") if isinstance(manifest, dict) else None
+    for assertion in assertions if isinstance(assertions, list) else []:
+        if isinstance(assertion, dict) and assertion.get("label") in C2PA_TRAINING_LABELS:
             _read_training_mining(assertion["label"], assertion.get("data"), rights)
 
 
 def _read_training_mining(label: str, data: object, rights: EmbeddedRights) -> None:
-    entries = data.get("entries", data) if isinstance(data, dict) else {}
+    """The entries of a training-and-mining assertion; C2PA does not check their shape, so
+    anything but `{name: {"use": ...}}` is skipped (and said so), never trusted."""
+    entries = data.get("entries", data) if isinstance(data, dict) else None
+    if not isinstance(entries, dict):
+        rights.signals.append(f"c2pa:{label}=malformed")
+        return
     for key, entry in entries.items():
         use = entry.get("use") if isinstance(entry, dict) else None
-        if use in _STRICTNESS and key.rsplit(".", 1)[-1] in _C2PA_TRAINING_ENTRIES:
+        if not isinstance(use, str) or use not in _STRICTNESS:
+            rights.signals.append(f"c2pa:{label}:{key}=malformed")
+        elif str(key).rsplit(".", 1)[-1] in _C2PA_TRAINING_ENTRIES:
             rights.add_signal(use, f"c2pa:{label}:{key}")
 
 
 def _license_named(rights: EmbeddedRights) -> str | None:
     """A licence the metadata names in a form we recognise (a Creative Commons URL, an SPDX
     id); free-text terms and copyright notices stay as they are, never guessed at."""
-    for candidate in [rights.web_statement, *rights.usage_terms]:
-        if candidate:
-            spdx = normalize_license(candidate)
-            if spdx != UNKNOWN_LICENSE and not spdx.startswith("LicenseRef-"):
-                return spdx
-    return None
+    candidates = [rights.web_statement, *rights.usage_terms]
+    return recognised_license([candidate for candidate in candidates if candidate])

@@ -112,6 +112,12 @@ def list_corpus(paths: list[Path]) -> CorpusListing:
     return listing
 
 
+def locator_under(locator: str, root_labels: list[str]) -> bool:
+    """Whether a locator (`label/path#row=N`, `label#...`) names something under these roots."""
+    path = locator.partition("#")[0]
+    return any(path == label or path.startswith(f"{label}/") for label in root_labels)
+
+
 def root_labels(roots: list[Path]) -> list[str]:
     """How each root is named in locators: its own name, unless two roots share a name, then
     its path from the folder all the roots have in common."""

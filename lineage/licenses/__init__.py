@@ -1,7 +1,12 @@
 """Licences: normalise declarations to SPDX, detect them from texts, and know what they allow."""
 
 from lineage.licenses.detection import LicenseMatch, detect_license_text
-from lineage.licenses.expression import UNKNOWN_LICENSE, license_ref, normalize_license
+from lineage.licenses.expression import (
+    UNKNOWN_LICENSE,
+    license_ref,
+    normalize_license,
+    recognised_license,
+)
 from lineage.licenses.facts import is_stricter, license_facts
 from lineage.licenses.table import LicenseCategory, LicenseFacts, license_table
 
@@ -16,4 +21,5 @@ __all__ = [
     "license_ref",
     "license_table",
     "normalize_license",
+    "recognised_license",
 ]

@@ -56,6 +56,7 @@ _FREE_TEXT = (
     (re.compile(r"public\s+domain\s+dedication\s+and\s+licen[cs]e", re.I), "PDDL-1.0"),
 )
 _REF_UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")
+_LICENSE_REF = re.compile(r"^LicenseRef-[A-Za-z0-9.-]+$")
 
 
 @cache
@@ -69,6 +70,8 @@ def normalize_license(declared: str | None) -> str:
     if declared is None or declared.strip().lower() in _UNKNOWN_WORDS:
         return UNKNOWN_LICENSE
     raw = declared.strip()
+    if _LICENSE_REF.match(raw):
+        return raw  # already ours: normalising twice must change nothing
     lowered = raw.lower()
     aliases = license_aliases()
     if lowered in aliases:
@@ -78,6 +81,16 @@ def normalize_license(declared: str | None) -> str:
         if found:
             return found
     return license_ref(raw)
+
+
+def recognised_license(candidates: list[str]) -> str | None:
+    """The first candidate that names a licence we know (an SPDX id, a hub id, a Creative
+    Commons URL or name); free text, which would become a LicenseRef, never counts."""
+    for candidate in candidates:
+        spdx = normalize_license(candidate)
+        if spdx != UNKNOWN_LICENSE and not spdx.startswith("LicenseRef-"):
+            return spdx
+    return None
 
 
 def license_ref(raw: str) -> str:

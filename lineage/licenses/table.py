@@ -1,24 +1,30 @@
-"""The maintained table of licence facts: `license_facts.csv`, one row per licence, each with
-the licence text it was read from.
+"""The maintained table of licence facts (`license_facts.csv`), with a source for each row.
+
+One row per licence, each with the licence text it was read from.
 
 A row gives what the licence allows for training and using a model (commercial use,
 attribution, share-alike, derivatives), its category, terms that bear on AI training or use,
 and the hub ids and spellings that name it (Hugging Face ids that are not SPDX map here).
-Rows are keyed by SPDX id, or `LicenseRef-` where SPDX has none; GPL-family rows are keyed
-without `-only`/`-or-later`, which do not change the facts.
+Rows are keyed by SPDX id, or `LicenseRef-` where SPDX has none. Variants that do not change
+the facts are looked up by their base id: GNU `-only`/`-or-later`/`+` and the deprecated
+`-with-…-exception` ids, and Creative Commons ports (`CC-BY-3.0-DE`, `CC-BY-NC-SA-3.0-IGO`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from importlib import resources
 
 TABLE_FILE = "license_facts.csv"
-_VERSION_SUFFIXES = ("-only", "-or-later", "+")
+_VARIANT = re.compile(
+    r"^(?:(?P<gnu>.+?)(?:-only|-or-later|\+|-with-[a-z0-9-]+-exception)"
+    r"|(?P<cc>cc-[a-z-]+-\d\.\d)-[a-z]+)$"
+)
 
 
 class LicenseCategory(StrEnum):
@@ -88,13 +94,13 @@ def license_aliases() -> dict[str, str]:
 
 
 def table_entry(license_id: str) -> LicenseEntry | None:
-    """The row of an SPDX id or LicenseRef, ignoring `-only`/`-or-later`/`+`."""
+    """The row of an SPDX id or LicenseRef, or of the base id of a variant of it."""
+    table = license_table()
     lowered = license_id.lower()
-    for suffix in _VERSION_SUFFIXES:
-        if lowered.endswith(suffix):
-            lowered = lowered.removesuffix(suffix)
-            break
-    return license_table().get(lowered)
+    if lowered in table:
+        return table[lowered]
+    variant = _VARIANT.match(lowered)
+    return table.get(variant.group("gnu") or variant.group("cc")) if variant else None
 
 
 def _entry(row: dict[str, str]) -> LicenseEntry:
