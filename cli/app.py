@@ -88,3 +88,8 @@ def print_json(data: Any) -> None:
 
 def console() -> Console:
     return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
+
+
+def count_of(number: int, noun: str) -> str:
+    """ "1 record", "2 records"."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from cli.app import AppState, console, json_option, pass_state, print_json
+from cli.app import AppState, console, count_of, json_option, pass_state, print_json
 from lineage.datasets import describe_dataset, list_datasets
 from lineage.license_audit import Evidence, audit_licenses
 from lineage.overlap import dataset_overlap
@@ -119,7 +119,7 @@ def _evidence_detail(item: Evidence) -> str:
     if item.span is not None:
         parts.append(f"chars {item.span[0]}-{item.span[1]}")
     if item.records is not None:
-        parts.append(f"{item.records} records")
+        parts.append(count_of(item.records, "record"))
     if item.sha256:
         parts.append(f"sha256 {item.sha256[:12]}")
     return ", ".join(parts)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from cli.app import EXIT_BLOCKED, AppState, console, json_option, pass_state, print_json
+from cli.app import EXIT_BLOCKED, AppState, console, count_of, json_option, pass_state, print_json
 from lineage.errors import InputError
 from lineage.graph import describe_path
 from lineage.lookup import Match, lookup_path, lookup_text
@@ -48,10 +48,9 @@ def _print_verdict(verdict: UseVerdict) -> None:
     for label, findings in (("blocks", verdict.blocking), ("constrains", verdict.constraining)):
         for finding in findings:
             under = f" under {finding.license}" if finding.license else ""
-            out.print(
-                f"  {label}: {finding.dataset}@{finding.version}, {finding.records} records"
-                f"{under}: {finding.reason}"
-            )
+            where = f"{finding.dataset}@{finding.version}"
+            records = count_of(finding.records, "record")
+            out.print(f"  {label}: {where}, {records}{under}: {finding.reason}")
     for obligation, licences in verdict.obligations.items():
         out.print(f"  inherits {obligation}: {', '.join(licences)}")
 

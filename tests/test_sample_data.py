@@ -24,6 +24,7 @@ def sample_db(run_cli) -> None:
         ),
         ("ingest", SAMPLE_DATA / "recipes", "--dataset", "recipes", "--text-field", "method"),
         ("ingest", SAMPLE_DATA / "images", "--dataset", "images"),
+        ("ingest", SAMPLE_DATA / "photo-submissions", "--dataset", "photo-submissions"),
         ("model", "register", "base-lm", "--card", SAMPLE_DATA / "models" / "base-lm.md"),
         (
             "model",
@@ -47,8 +48,9 @@ def test_fine_tuned_model_sees_its_own_and_its_base_models_data(sample_db, run_c
         "field-notes": ["via base model base-lm (fine-tune)"],
         "recipes": ["via base model base-lm (fine-tune)"],
         "images": ["via base model base-lm (fine-tune)"],
+        "photo-submissions": ["via base model base-lm (fine-tune)"],
     }
-    assert report["totals"]["distinct_records"] == 12 + 40 + 12 + 24
+    assert report["totals"]["distinct_records"] == 12 + 40 + 12 + 24 + 4
 
 
 def test_licences_come_from_rows_argument_card_and_licence_files(sample_db, run_cli):
@@ -59,6 +61,7 @@ def test_licences_come_from_rows_argument_card_and_licence_files(sample_db, run_
     assert licences["field-notes"] == {"CC-BY-4.0": 12}
     assert licences["recipes"] == {"CC-BY-SA-4.0": 12}
     assert licences["images"] == {"CC0-1.0": 24}
+    assert licences["photo-submissions"] == {"CC-BY-4.0": 3, "CC-BY-NC-4.0": 1}
     assert licences["qa-pairs"] == {
         "CC-BY-4.0": 19,
         "CC-BY-SA-4.0": 7,
@@ -86,3 +89,19 @@ def test_probes_find_the_heron_note_and_scene_seven(sample_db, run_cli):
     for match in (note, image):
         assert {entry["model"] for entry in match["models"]} == {"base-lm", "chat-assistant"}
     assert answers["unrelated.txt"] == []
+
+
+def test_the_photo_submissions_understate_their_licence_and_one_is_reserved(sample_db, run_cli):
+    audit = json.loads(run_cli("dataset", "licenses", "photo-submissions", "--json").output)
+    verdict = run_cli("trained", "chat-assistant", "--use", "commercial", "--json")
+
+    assert [(c["other"], c["severity"]) for c in audit["conflicts"]] == [
+        ("CC-BY-NC-4.0", "understated")
+    ]
+    assert verdict.exit_code == 3
+    reserved = [
+        (f["dataset"], f["records"])
+        for f in json.loads(verdict.output)["verdict"]["blocking"]
+        if f["license"] is None
+    ]
+    assert reserved == [("photo-submissions", 1)]
