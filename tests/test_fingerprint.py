@@ -223,3 +223,18 @@ def test_texts_without_shingles_match_only_exactly(tmp_path: Path):
     with session_scope(engine) as session:
         matches = lookup_text(session, "!!!")
     assert [(m.exact, m.locations[0].locator) for m in matches] == [(True, "corpus/bang.txt")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain words, with punctuation: (brackets) and_underscores 42 times!",
+        "tabs\tand\nnew lines -- dashes/slashes 'quotes' \"double\" x=1+2",
+        "café, naïve and straße",  # not ASCII: the general path
+        "",
+    ],
+)
+def test_the_ascii_fast_path_finds_the_tokens_the_general_one_does(text: str):
+    normalized = text_module.normalize_text(text)
+    expected = text_module.token_hashes(text_module.tokens(normalized))
+    assert np.array_equal(text_module.text_token_hashes(normalized), expected)
