@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -335,9 +336,9 @@ def fingerprint_chunk(
             {
                 "text_sha256": signed.text_sha256[position],
                 "minhash": signed.values[position].astype("<u4").tobytes(),
-                "index_keys": []
+                "index_keys": signed.band_keys[position][:0]
                 if is_empty(signed.values[position])
-                else signed.band_keys[position].tolist(),
+                else signed.band_keys[position],
             },
             None,
         )
@@ -371,7 +372,7 @@ def _image_row(data: bytes) -> _FingerprintResult:
 
 def store_index_keys(session: Session, rows: dict[int, dict[str, Any]]) -> None:
     """LSH band keys of new texts, and pHash piece keys (with both hashes) of new images."""
-    bands, pieces = [], []
+    texts, pieces = [], []
     for record_id, row in rows.items():
         if row["kind"] == "image":
             pieces += [
@@ -379,12 +380,26 @@ def store_index_keys(session: Session, rows: dict[int, dict[str, Any]]) -> None:
                 for piece, key in enumerate(row["keys"])
             ]
         else:
-            bands += [(key, record_id, band) for band, key in enumerate(row["keys"])]
+            texts.append((record_id, np.asarray(row["keys"], dtype=np.int64)))
     # In key order, each insert lands next to the last one in the clustered B-tree.
-    insert_rows(session, LshBand.__table__, ("key", "record_id", "band"), sorted(bands))
+    insert_rows(session, LshBand.__table__, ("key", "record_id", "band"), _band_rows(texts))
     insert_rows(
         session, ImageKey.__table__, ("key", "record_id", "piece", "phash", "dhash"), sorted(pieces)
     )
+
+
+def _band_rows(texts: list[tuple[int, np.ndarray]]) -> list[tuple[int, int, int]]:
+    """(key, record id, band) of every text's band keys, sorted: built in numpy, since there are
+    dozens per text and tuples one by one cost more than inserting them."""
+    if not texts:
+        return []
+    keys = np.concatenate([text_keys for _, text_keys in texts])
+    counts = [len(text_keys) for _, text_keys in texts]
+    record_ids = np.repeat([record_id for record_id, _ in texts], counts)
+    bands = np.concatenate([np.arange(count) for count in counts])
+    order = np.lexsort((bands, record_ids, keys))
+    columns = (keys[order].tolist(), record_ids[order].tolist(), bands[order].tolist())
+    return list(zip(*columns, strict=True))
 
 
 def _file_part(locator: str) -> str:
