@@ -12,8 +12,8 @@ import json
 import multiprocessing
 import os
 import time
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -54,6 +54,8 @@ from lineage.models import (
 from lineage.store import ensure_dataset_version, ensure_license, ensure_source, utc_now
 
 DEFAULT_BATCH_SIZE = 1000
+# Batches whose fingerprints worker processes compute while this one stores the one before.
+PIPELINE_DEPTH = 2
 MAX_ERRORS_IN_SUMMARY = 20
 DELETE_CHUNK = 500
 
@@ -159,6 +161,16 @@ class _Pending:
     license_id: int
     license_origin: str
     source_id: int
+
+
+@dataclass
+class _Batch:
+    """A closed batch: its entries, the first entry of each content not yet stored when it
+    closed, and a call that waits for (or computes) those entries' fingerprints."""
+
+    pending: list[_Pending]
+    new: list[_Pending]
+    fingerprints: Callable[[], list[_FingerprintResult]]
 
 
 def ingest_paths(
@@ -310,7 +322,8 @@ def _refresh_manifest(session: Session, version: DatasetVersion) -> None:
     version.size_bytes = sum(size for _, size in rows)
 
 
-_FingerprintTask = tuple[str, bytes, str | None]
+# (kind, payload): an image's bytes, or a text; a text's bytes are never sent to a worker too.
+_FingerprintTask = tuple[str, bytes | str]
 # Every record row carries every column, as one multi-row INSERT needs.
 _EMPTY_RECORD: dict[str, Any] = dict.fromkeys(
     ("text_sha256", "minhash", "phash", "dhash", "width", "height", "image_format")
@@ -321,14 +334,14 @@ _FingerprintResult = tuple[dict[str, Any], str | None]
 def fingerprint_chunk(
     tasks: list[_FingerprintTask], params: TextFingerprintParams, image_threads: int = 1
 ) -> list[_FingerprintResult]:
-    """The record row of each (kind, bytes, text) item, without its hash, or why it cannot be
-    fingerprinted. Texts are signed together; images are decoded on `image_threads` threads
-    (Pillow lets go of the GIL while it decodes). Pure, so it runs the same in a worker."""
-    texts = [index for index, (kind, _, _) in enumerate(tasks) if kind != "image"]
-    signed = sign_texts([tasks[index][2] or "" for index in texts], params)
+    """The fingerprint columns of each (kind, payload) item, or why it cannot be fingerprinted.
+    Texts are signed together; images are decoded on `image_threads` threads (Pillow lets go
+    of the GIL while it decodes). Pure, so it runs the same in a worker."""
+    texts = [index for index, (kind, _) in enumerate(tasks) if kind != "image"]
+    signed = sign_texts([str(tasks[index][1]) for index in texts], params)
     results: list[_FingerprintResult] = [({}, None) for _ in tasks]
-    images = [index for index, (kind, _, _) in enumerate(tasks) if kind == "image"]
-    image_rows = _image_rows([tasks[index][1] for index in images], image_threads)
+    images = [index for index, (kind, _) in enumerate(tasks) if kind == "image"]
+    image_rows = _image_rows([bytes(tasks[index][1]) for index in images], image_threads)
     for index, row in zip(images, image_rows, strict=True):
         results[index] = row
     for position, index in enumerate(texts):
@@ -342,8 +355,8 @@ def fingerprint_chunk(
             },
             None,
         )
-    for (kind, data, _), (row, _) in zip(tasks, results, strict=True):
-        row.update(_EMPTY_RECORD | row | {"kind": kind, "size_bytes": len(data)})
+    for (kind, _), (row, _) in zip(tasks, results, strict=True):
+        row.update(_EMPTY_RECORD | row | {"kind": kind})
     return results
 
 
@@ -451,8 +464,12 @@ class _Ingestor:
         self.license_names: dict[int, str] = {}
         self.source_ids: dict[str, int] = {}
         self.license_files: dict[Path, Evidence] = {}
+        self.folder_licences: dict[tuple[str, str], str | None] = {}
         self.seen_locators: set[str] = set()
         self.failed_files: set[str] = set()
+        self.in_flight: deque[_Batch] = deque()
+        self.in_flight_hashes: set[str] = set()
+        self.unfingerprintable: dict[str, str] = {}
 
     def ingest(self, files: list[CorpusFile], progress: IngestProgress | None) -> None:
         for file in files:
@@ -460,6 +477,8 @@ class _Ingestor:
             if progress is not None:
                 progress.advance(_size(file.path))
         self._flush()
+        while self.in_flight:
+            self._store(self.in_flight.popleft())
 
     def _ingest_file(self, file: CorpusFile) -> None:
         self.summary.files_seen += 1
@@ -536,12 +555,19 @@ class _Ingestor:
         return None, "unknown"
 
     def _license_file_licence(self, file: CorpusFile) -> str | None:
-        """The licence of the nearest licence file whose text is a recognisable licence."""
-        for path in file.root.license_files_for(file.path):
-            spdx = self._license_file(file.root, path).spdx
-            if spdx != UNKNOWN_LICENSE:
-                return spdx
-        return None
+        """The licence of the nearest licence file whose text is a recognisable licence (the
+        same for every file of a folder, so found once per folder)."""
+        folder = (file.root.label, file.locator.rpartition("/")[0])
+        if folder not in self.folder_licences:
+            self.folder_licences[folder] = next(
+                (
+                    spdx
+                    for path in file.root.license_files_for(file.path)
+                    if (spdx := self._license_file(file.root, path).spdx) != UNKNOWN_LICENSE
+                ),
+                None,
+            )
+        return self.folder_licences[folder]
 
     def _license_file(self, root: CorpusRoot, path: Path) -> Evidence:
         if path not in self.license_files:
@@ -573,11 +599,36 @@ class _Ingestor:
         return self.source_ids[uri]
 
     def _flush(self) -> None:
-        """Store the pending batch, and the problems met so far, in one transaction."""
+        """Close the pending batch. With worker processes its fingerprints are computed while
+        this process reads on and stores the batches before it, in order; each batch is
+        stored, with the problems met so far, in one transaction."""
         pending, self.pending = self.pending, []
+        self.in_flight.append(self._close(pending))
+        depth = PIPELINE_DEPTH if self.executor is not None else 0
+        while len(self.in_flight) > depth:
+            self._store(self.in_flight.popleft())
+
+    def _close(self, pending: list[_Pending]) -> _Batch:
+        """Start fingerprinting the contents neither stored nor in an earlier batch in flight."""
+        hashes = {entry.sha256 for entry in pending}
         with session_scope(self.engine) as session:
-            record_ids = self._store_records(session, pending)
-            stored = [entry for entry in pending if entry.sha256 in record_ids]
+            stored = set(session.scalars(select(Record.sha256).where(Record.sha256.in_(hashes))))
+        first_of_each: dict[str, _Pending] = {}
+        for entry in pending:
+            if entry.sha256 not in stored and entry.sha256 not in self.in_flight_hashes:
+                first_of_each.setdefault(entry.sha256, entry)
+        new = list(first_of_each.values())
+        self.in_flight_hashes.update(first_of_each)
+        tasks = [
+            (e.item.kind, e.item.data if e.item.kind == "image" else e.item.text or "") for e in new
+        ]
+        return _Batch(pending, new, self._fingerprint_all(tasks))
+
+    def _store(self, batch: _Batch) -> None:
+        with session_scope(self.engine) as session:
+            record_ids = self._store_records(session, batch)
+            stored = [entry for entry in batch.pending if entry.sha256 in record_ids]
+            self._report_unstored(batch, record_ids)
             self._store_occurrences(session, stored, record_ids)
             # Taken after fingerprinting, which may add problems of its own.
             problems, self.problems = self.problems, []
@@ -586,28 +637,23 @@ class _Ingestor:
             )
             self.summary.licenses.update(self.license_names[entry.license_id] for entry in stored)
 
-    def _store_records(self, session: Session, pending: list[_Pending]) -> dict[str, int]:
-        """Ids of the batch's records by hash, inserting (and fingerprinting) only new ones."""
-        hashes = {entry.sha256 for entry in pending}
+    def _store_records(self, session: Session, batch: _Batch) -> dict[str, int]:
+        """Ids of the batch's records by hash, inserting the new ones with their fingerprints."""
+        hashes = {entry.sha256 for entry in batch.pending}
         known = dict(
             session.execute(select(Record.sha256, Record.id).where(Record.sha256.in_(hashes))).all()
         )
-        _fill_missing_rights(session, pending, known)
+        _fill_missing_rights(session, batch.pending, known)
         fresh: dict[str, dict[str, Any]] = {}
-        first_of_each: dict[str, _Pending] = {}
-        for entry in pending:
-            if entry.sha256 not in known:
-                first_of_each.setdefault(entry.sha256, entry)
-        new = list(first_of_each.values())
-        tasks = [(e.item.kind, e.item.data, e.item.text) for e in new]
-        for entry, (row, error) in zip(new, self._fingerprint_all(tasks), strict=True):
+        for entry, (row, error) in zip(batch.new, batch.fingerprints(), strict=True):
+            self.in_flight_hashes.discard(entry.sha256)
             if error is not None:
-                self.summary.files_failed += 1
-                self._problem(ProblemReport(entry.item.locator, "FingerprintError", error))
-            else:
+                self.unfingerprintable[entry.sha256] = error
+            elif entry.sha256 not in known:
                 rights = entry.item.rights
                 fresh[entry.sha256] = row | {
                     "sha256": entry.sha256,
+                    "size_bytes": len(entry.item.data),
                     "rights": rights.as_dict() if rights is not None else None,
                     "training_use": rights.training_use if rights is not None else None,
                 }
@@ -623,16 +669,30 @@ class _Ingestor:
         store_index_keys(session, {known[sha]: fresh[sha] | {"keys": keys[sha]} for sha in fresh})
         return known
 
-    def _fingerprint_all(self, tasks: list[_FingerprintTask]) -> list[_FingerprintResult]:
-        """Fingerprints in this process, or spread over the worker processes in chunks."""
+    def _report_unstored(self, batch: _Batch, record_ids: dict[str, int]) -> None:
+        """Every entry whose content could not be fingerprinted is a problem of its own, the
+        duplicates of such content included: none is dropped unsaid."""
+        for entry in batch.pending:
+            if entry.sha256 not in record_ids:
+                self.summary.files_failed += 1
+                reason = self.unfingerprintable.get(entry.sha256, "content was not stored")
+                self._problem(ProblemReport(entry.item.locator, "FingerprintError", reason))
+
+    def _fingerprint_all(
+        self, tasks: list[_FingerprintTask]
+    ) -> Callable[[], list[_FingerprintResult]]:
+        """Fingerprints computed in this process now, or submitted to the worker processes in
+        chunks; the call returned gives them, waiting for the workers where they run."""
         params, threads = self.options.text_params, self.options.image_threads
         if self.executor is None or len(tasks) < 2:
-            return fingerprint_chunk(tasks, params, threads)
+            results = fingerprint_chunk(tasks, params, threads)
+            return lambda: results
         size = -(-len(tasks) // (self.options.jobs * 2))
-        chunks = [tasks[start : start + size] for start in range(0, len(tasks), size)]
-        count = len(chunks)
-        results = self.executor.map(fingerprint_chunk, chunks, [params] * count, [threads] * count)
-        return [result for chunk in results for result in chunk]
+        futures = [
+            self.executor.submit(fingerprint_chunk, tasks[start : start + size], params, threads)
+            for start in range(0, len(tasks), size)
+        ]
+        return lambda: [result for future in futures for result in future.result()]
 
     def _store_occurrences(
         self, session: Session, stored: list[_Pending], record_ids: dict[str, int]

@@ -194,3 +194,24 @@ def test_parquet_rows_are_read_with_a_named_text_field(tmp_path: Path, run_cli, 
 
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["records_added"] == 3
+
+
+def test_every_copy_of_unreadable_content_is_reported_across_batches(tmp_path: Path, db_url):
+    from lineage.ingest import IngestOptions, ingest_paths
+
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    for name in ("a.jpg", "b.jpg", "c.jpg"):
+        (folder / name).write_bytes(b"\xff\xd8 not really a jpeg")
+    make_image(folder / "fine.png", seed=1)
+
+    for jobs in (1, 2):
+        options = IngestOptions(dataset=f"copies-{jobs}", batch_size=2, jobs=jobs)
+        summary = ingest_paths(connect(db_url), [folder], options)
+
+        assert summary.exit_code == 2 and summary.records_added == (1 if jobs == 1 else 0)
+        assert sorted(problem.locator for problem in summary.problems) == [
+            "copies/a.jpg",
+            "copies/b.jpg",
+            "copies/c.jpg",
+        ]

@@ -57,19 +57,24 @@ class CorpusRoot:
 
     def locator(self, path: Path) -> str:
         """How a file under this root is named in locators."""
-        if self.path.is_file():
+        if not self.is_folder:
             return self.label
         return f"{self.label}/{path.relative_to(self.path).as_posix()}"
 
-    @property
+    @cached_property
+    def is_folder(self) -> bool:
+        """Asked once: every file of the root would otherwise stat it again."""
+        return self.path.is_dir()
+
+    @cached_property
     def folder(self) -> Path:
-        return self.path if self.path.is_dir() else self.path.parent
+        return self.path if self.is_folder else self.path.parent
 
     @cached_property
     def card(self) -> Card | None:
         """The dataset card (README.md with front matter) at the top of the root folder."""
         candidate = self.folder / "README.md"
-        if not self.path.is_dir() or not candidate.is_file():
+        if not self.is_folder or not candidate.is_file():
             return None
         return parse_card(candidate.read_text(encoding="utf-8", errors="replace"), candidate)
 
@@ -105,9 +110,9 @@ def list_corpus(paths: list[Path]) -> CorpusListing:
     for path, label in zip(resolved, root_labels(resolved), strict=True):
         root = CorpusRoot(path, label)
         listing.roots.append(root)
-        for found in _walk(root.path):
-            if found not in seen:
-                seen.add(found)
+        for found in _walk(root):
+            if found.path not in seen:
+                seen.add(found.path)
                 _classify(root, found, listing)
     return listing
 
@@ -128,34 +133,49 @@ def root_labels(roots: list[Path]) -> list[str]:
     return [root.relative_to(common).as_posix() for root in roots]
 
 
-def _walk(path: Path) -> Iterator[Path]:
-    if path.is_file():
-        yield path
+@dataclass(frozen=True)
+class _Found:
+    """A file the walk found, with its name and locator worked out on strings: pathlib's
+    parsing, done for every file of a large corpus, costs more than reading a small one."""
+
+    path: Path
+    name: str
+    locator: str
+    top_level: bool
+
+
+def _walk(root: CorpusRoot) -> Iterator[_Found]:
+    if not root.is_folder:
+        yield _Found(root.path, root.path.name, root.label, top_level=True)
         return
-    for folder, subfolders, names in os.walk(path, followlinks=False):
+    top = str(root.path)
+    for folder, subfolders, names in os.walk(top, followlinks=False):
         subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        relative = os.path.relpath(folder, top).replace(os.sep, "/")
+        prefix = f"{root.label}/" if relative == "." else f"{root.label}/{relative}/"
         for name in sorted(names):
             if not name.startswith("."):
-                yield Path(folder) / name
+                path = Path(folder, name)
+                yield _Found(path, name, prefix + name, top_level=relative == ".")
 
 
-def _classify(root: CorpusRoot, path: Path, listing: CorpusListing) -> None:
-    name = path.name.lower()
-    if name in CARD_FILE_NAMES and path.parent == root.folder and root.card is not None:
+def _classify(root: CorpusRoot, found: _Found, listing: CorpusListing) -> None:
+    path, name = found.path, found.name.lower()
+    if name in CARD_FILE_NAMES and found.top_level and root.card is not None:
         return
-    if path.is_symlink():
+    if os.path.islink(path):
         listing.skipped.append(SkippedFile(path, "symbolic link (not followed)"))
         return
-    if Path(name).stem in LICENSE_FILE_STEMS:
-        listing.license_files.append(CorpusFile(path, root.locator(path), FileKind.LICENSE, root))
+    stem, suffix = os.path.splitext(name)
+    if stem in LICENSE_FILE_STEMS:
+        listing.license_files.append(CorpusFile(path, found.locator, FileKind.LICENSE, root))
         return
-    kind = _kind_of(path.suffix.lower())
+    kind = _kind_of(suffix)
     if kind is None:
-        listing.skipped.append(
-            SkippedFile(path, f"unsupported file type {path.suffix or '(none)'}")
-        )
+        reason = f"unsupported file type {os.path.splitext(found.name)[1] or '(none)'}"
+        listing.skipped.append(SkippedFile(path, reason))
         return
-    listing.files.append(CorpusFile(path, root.locator(path), kind, root))
+    listing.files.append(CorpusFile(path, found.locator, kind, root))
 
 
 def _kind_of(suffix: str) -> FileKind | None:
