@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 DEFAULT_URL = "sqlite:///lineage.db"
 URL_ENV_VAR = "LINEAGE_DB"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-SQLITE_MMAP_BYTES = 1 << 30
 SCHEMA_REVISION = "0002"
 ALEMBIC_VERSION_TABLE = "alembic_version"
 
@@ -73,9 +72,6 @@ def _sqlite_engine(url: str, path: str | None) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        # Reads through a memory map: an index probe touches hundreds of pages, and a page
-        # fault on a cached page costs far less than a read() call each.
-        cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         cursor.close()
 
     return engine
