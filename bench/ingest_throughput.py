@@ -79,6 +79,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             rows.append(bench_images(work, args.images, args.repeats, jobs))
             if jobs == 1:
                 rows.append(bench_images(work, args.images, args.repeats, jobs, threads=1))
+        for words in args.long_doc_words:  # the same text, in fewer and longer documents
+            count = max(1, args.docs * DOC_WORDS // words)
+            rows.append(bench_text(work, count, args.repeats, 1, words))
         if not args.skip_memory:
             memory = bench_memory(work, args.big_docs, args.repeats)
     print_table(rows, memory, args)
@@ -94,6 +97,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=3, help="runs per figure (default 3)")
     parser.add_argument(
         "--jobs", type=int, nargs="+", default=[1, 2], help="ingest --jobs values (default 1 2)"
+    )
+    parser.add_argument(
+        "--long-doc-words",
+        type=int,
+        nargs="*",
+        default=[1000, 5000],
+        help="also ingest documents this long, as much text in all (default 1000 5000)",
     )
     parser.add_argument("--skip-memory", action="store_true", help="skip the memory run")
     parser.add_argument(
@@ -130,11 +140,11 @@ def documents(count: int, words: int, seed: int) -> Iterator[str]:
         yield " ".join(sentences)
 
 
-def write_text_corpus(folder: Path, count: int) -> int:
+def write_text_corpus(folder: Path, count: int, words: int = DOC_WORDS) -> int:
     """One .txt file per document; returns the bytes of text written."""
     folder.mkdir()
     total = 0
-    for number, text in enumerate(documents(count, DOC_WORDS, seed=1)):
+    for number, text in enumerate(documents(count, words, seed=1)):
         total += (folder / f"doc-{number:06d}.txt").write_bytes(text.encode())
     return total
 
@@ -237,18 +247,20 @@ def interleaved(
     return ingest_seconds, baseline_seconds
 
 
-def bench_text(work: Path, count: int, repeats: int, jobs: int) -> Row:
-    folder = work / "text"
+def bench_text(work: Path, count: int, repeats: int, jobs: int, words: int = DOC_WORDS) -> Row:
+    folder = work / f"text-{words}"
     if not folder.exists():
-        write_text_corpus(folder, count)
+        write_text_corpus(folder, count, words)
     paths = sorted(folder.iterdir())
     megabytes = sum(path.stat().st_size for path in paths) / MB
     ingest, baseline = interleaved(
         repeats,
-        lambda run: ingest_once(folder, f"sqlite:///{work / f'text-{jobs}-{run}.db'}", count, jobs),
+        lambda run: ingest_once(
+            folder, f"sqlite:///{work / f'text-{words}-{jobs}-{run}.db'}", count, jobs
+        ),
         lambda: timed(lambda: minhash_baseline(paths)),
     )
-    label = f"text: {count} docs x {DOC_WORDS} words ({megabytes:.1f} MB), --jobs {jobs}"
+    label = f"text: {count} docs x {words} words ({megabytes:.1f} MB), --jobs {jobs}"
     return Row(label, "MB/s", rates(megabytes, ingest), rates(megabytes, baseline))
 
 
