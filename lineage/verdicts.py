@@ -115,6 +115,8 @@ def _judge(spdx: str, use: str) -> tuple[str | None, list[str]]:
         constraints.append(reason)
     if facts.commercial_use is False and use == "commercial":
         return "licence forbids commercial use", []
+    if facts.category is LicenseCategory.PROPRIETARY:
+        constraints.append("no licence granted: the rights holder's permission is needed")
     if facts.derivatives_allowed is False:
         constraints.append(
             "licence allows no derivatives; whether a trained model is one is unsettled"

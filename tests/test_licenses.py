@@ -49,6 +49,7 @@ LICENSE_FILES = [
         ("openrail", "LicenseRef-OpenRAIL"),
         ("odc-by", "ODC-By-1.0"),
         ("gemma", "LicenseRef-Gemma-Terms-of-Use"),
+        ("All rights reserved", "LicenseRef-All-Rights-Reserved"),
         ("llama3.1", "LicenseRef-Llama-3.1-Community"),
         ("lgpl", "LicenseRef-LGPL-Unspecified"),
         ("apache-2.0 AND deepseek", "Apache-2.0 AND LicenseRef-DeepSeek-License"),
@@ -166,6 +167,7 @@ def test_every_row_of_the_facts_table_names_a_source_and_a_valid_id():
         ("CC-BY-NC-1.0", LicenseCategory.NON_COMMERCIAL, False),
         ("GPL-2.0-with-classpath-exception", LicenseCategory.STRONG_COPYLEFT, True),
         ("LicenseRef-GPL-Unspecified", LicenseCategory.STRONG_COPYLEFT, True),
+        ("LicenseRef-All-Rights-Reserved", LicenseCategory.PROPRIETARY, False),
     ],
 )
 def test_facts_come_from_the_table(expression: str, category: str, commercial: bool | None):
