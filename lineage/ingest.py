@@ -84,9 +84,11 @@ class IngestOptions:
 
     @property
     def image_threads(self) -> int:
+        """Threads each process decodes images on: `decode_threads`, else the cores this
+        process may run on (its CPU affinity) shared among the `jobs` processes."""
         if self.decode_threads is not None:
             return self.decode_threads
-        return max(1, (os.cpu_count() or 1) // self.jobs)
+        return max(1, len(os.sched_getaffinity(0)) // self.jobs)
 
     def __post_init__(self) -> None:
         if self.jobs < 1:
@@ -165,12 +167,14 @@ class _Pending:
 
 @dataclass
 class _Batch:
-    """A closed batch: its entries, the first entry of each content not yet stored when it
-    closed, and a call that waits for (or computes) those entries' fingerprints."""
+    """A closed batch: its entries, the first entry of each content (and kind) not yet stored
+    when it closed, a call that waits for (or computes) those entries' fingerprints, and the
+    problems met while reading it."""
 
     pending: list[_Pending]
     new: list[_Pending]
     fingerprints: Callable[[], list[_FingerprintResult]]
+    problems: list[ProblemReport]
 
 
 def ingest_paths(
@@ -360,12 +364,16 @@ def fingerprint_chunk(
     return results
 
 
-def _image_rows(datas: list[bytes], threads: int) -> list[_FingerprintResult]:
-    if threads == 1 or len(datas) < 2:
-        return [_image_row(data) for data in datas]
+def _image_rows(encoded: list[bytes], threads: int) -> list[_FingerprintResult]:
+    if threads == 1 or len(encoded) < 2:
+        return [_image_row(data) for data in encoded]
     # A pool per chunk, never one kept across calls: threads do not survive a fork.
     with ThreadPoolExecutor(threads) as pool:
-        return list(pool.map(_image_row, datas))
+        return list(pool.map(_image_row, encoded))
+
+
+def _fingerprint_task(item: ContentItem) -> _FingerprintTask:
+    return (item.kind, item.data) if item.kind == "image" else (item.kind, item.text or "")
 
 
 def _image_row(data: bytes) -> _FingerprintResult:
@@ -467,9 +475,10 @@ class _Ingestor:
         self.folder_licences: dict[tuple[str, str], str | None] = {}
         self.seen_locators: set[str] = set()
         self.failed_files: set[str] = set()
-        self.in_flight: deque[_Batch] = deque()
-        self.in_flight_hashes: set[str] = set()
-        self.unfingerprintable: dict[str, str] = {}
+        self.batches: deque[_Batch] = deque()
+        # (content hash, kind) of what is being fingerprinted, and of what could not be.
+        self.in_flight: set[tuple[str, str]] = set()
+        self.unfingerprintable: dict[tuple[str, str], str] = {}
 
     def ingest(self, files: list[CorpusFile], progress: IngestProgress | None) -> None:
         for file in files:
@@ -477,8 +486,8 @@ class _Ingestor:
             if progress is not None:
                 progress.advance(_size(file.path))
         self._flush()
-        while self.in_flight:
-            self._store(self.in_flight.popleft())
+        while self.batches:
+            self._store(self.batches.popleft())
 
     def _ingest_file(self, file: CorpusFile) -> None:
         self.summary.files_seen += 1
@@ -532,10 +541,13 @@ class _Ingestor:
             self._flush()
 
     def _problem(self, problem: ProblemReport) -> None:
+        """A problem met while reading: it goes with the batch being filled."""
+        self.problems.append(problem)
+
+    def _note(self, problem: ProblemReport) -> None:
         self.summary.problem_count += 1
         if len(self.summary.problems) < MAX_ERRORS_IN_SUMMARY:
             self.summary.problems.append(problem)
-        self.problems.append(problem)
 
     def _license_of(self, file: CorpusFile, item: ContentItem) -> tuple[str | None, str]:
         """The licence by precedence: the record's own, --license, the card, a LICENSE file.
@@ -603,35 +615,41 @@ class _Ingestor:
         this process reads on and stores the batches before it, in order; each batch is
         stored, with the problems met so far, in one transaction."""
         pending, self.pending = self.pending, []
-        self.in_flight.append(self._close(pending))
+        self.batches.append(self._close(pending))
         depth = PIPELINE_DEPTH if self.executor is not None else 0
-        while len(self.in_flight) > depth:
-            self._store(self.in_flight.popleft())
+        while len(self.batches) > depth:
+            self._store(self.batches.popleft())
 
     def _close(self, pending: list[_Pending]) -> _Batch:
-        """Start fingerprinting the contents neither stored nor in an earlier batch in flight."""
+        """Start fingerprinting what is neither stored as that kind nor in an earlier batch in
+        flight. By content and kind: the same bytes may be a broken picture and a valid text,
+        and the picture is checked (and its problem reported) whichever came first."""
         hashes = {entry.sha256 for entry in pending}
         with session_scope(self.engine) as session:
-            stored = set(session.scalars(select(Record.sha256).where(Record.sha256.in_(hashes))))
-        first_of_each: dict[str, _Pending] = {}
+            stored = dict(
+                session.execute(
+                    select(Record.sha256, Record.kind).where(Record.sha256.in_(hashes))
+                ).all()
+            )
+        first_of_each: dict[tuple[str, str], _Pending] = {}
         for entry in pending:
-            if entry.sha256 not in stored and entry.sha256 not in self.in_flight_hashes:
-                first_of_each.setdefault(entry.sha256, entry)
+            key = (entry.sha256, entry.item.kind)
+            if stored.get(entry.sha256) != entry.item.kind and key not in self.in_flight:
+                first_of_each.setdefault(key, entry)
         new = list(first_of_each.values())
-        self.in_flight_hashes.update(first_of_each)
-        tasks = [
-            (e.item.kind, e.item.data if e.item.kind == "image" else e.item.text or "") for e in new
-        ]
-        return _Batch(pending, new, self._fingerprint_all(tasks))
+        self.in_flight.update(first_of_each)
+        tasks = [_fingerprint_task(entry.item) for entry in new]
+        problems, self.problems = self.problems, []
+        return _Batch(pending, new, self._fingerprint_all(tasks), problems)
 
     def _store(self, batch: _Batch) -> None:
         with session_scope(self.engine) as session:
             record_ids = self._store_records(session, batch)
             stored = [entry for entry in batch.pending if entry.sha256 in record_ids]
-            self._report_unstored(batch, record_ids)
             self._store_occurrences(session, stored, record_ids)
-            # Taken after fingerprinting, which may add problems of its own.
-            problems, self.problems = self.problems, []
+            problems = batch.problems + self._unstored(batch, record_ids)
+            for problem in problems:
+                self._note(problem)
             session.add_all(
                 IngestError(ingest_run_id=self.run_id, **vars(problem)) for problem in problems
             )
@@ -646,10 +664,13 @@ class _Ingestor:
         _fill_missing_rights(session, batch.pending, known)
         fresh: dict[str, dict[str, Any]] = {}
         for entry, (row, error) in zip(batch.new, batch.fingerprints(), strict=True):
-            self.in_flight_hashes.discard(entry.sha256)
+            key = (entry.sha256, entry.item.kind)
+            self.in_flight.discard(key)
             if error is not None:
-                self.unfingerprintable[entry.sha256] = error
-            elif entry.sha256 not in known:
+                self.unfingerprintable[key] = error
+            else:
+                self.unfingerprintable.pop(key, None)
+            if error is None and entry.sha256 not in known and entry.sha256 not in fresh:
                 rights = entry.item.rights
                 fresh[entry.sha256] = row | {
                     "sha256": entry.sha256,
@@ -669,14 +690,18 @@ class _Ingestor:
         store_index_keys(session, {known[sha]: fresh[sha] | {"keys": keys[sha]} for sha in fresh})
         return known
 
-    def _report_unstored(self, batch: _Batch, record_ids: dict[str, int]) -> None:
-        """Every entry whose content could not be fingerprinted is a problem of its own, the
-        duplicates of such content included: none is dropped unsaid."""
+    def _unstored(self, batch: _Batch, record_ids: dict[str, int]) -> list[ProblemReport]:
+        """Every entry whose content could not be fingerprinted as its kind is a problem of its
+        own, the copies of such content included: none is dropped, or kept, unsaid."""
+        problems = []
         for entry in batch.pending:
-            if entry.sha256 not in record_ids:
-                self.summary.files_failed += 1
-                reason = self.unfingerprintable.get(entry.sha256, "content was not stored")
-                self._problem(ProblemReport(entry.item.locator, "FingerprintError", reason))
+            failure = self.unfingerprintable.get((entry.sha256, entry.item.kind))
+            if failure is None and entry.sha256 in record_ids:
+                continue
+            self.summary.files_failed += 1
+            reason = failure or "content was not stored"
+            problems.append(ProblemReport(entry.item.locator, "FingerprintError", reason))
+        return problems
 
     def _fingerprint_all(
         self, tasks: list[_FingerprintTask]

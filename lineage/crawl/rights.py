@@ -23,6 +23,8 @@ from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 from PIL import Image, IptcImagePlugin
 
+from lineage.errors import FingerprintError
+from lineage.fingerprint.image import open_image
 from lineage.licenses import recognised_license
 
 NOT_ALLOWED, CONSTRAINED, ALLOWED = "notAllowed", "constrained", "allowed"
@@ -88,8 +90,8 @@ def read_embedded_rights(data: bytes) -> EmbeddedRights | None:
     """The rights in an encoded image's metadata, or None when it carries none (or is not a
     readable image: fingerprinting reports that)."""
     try:
-        image = Image.open(io.BytesIO(data))
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        image = open_image(data)
+    except (FingerprintError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return None
     rights = EmbeddedRights()
     readers = {

@@ -198,5 +198,5 @@ def _license_files_in(folder: Path) -> list[Path]:
 
 
 def _is_license_file(path: Path) -> bool:
-    name = Path(path.name.lower())
-    return name.stem in LICENSE_FILE_STEMS and path.is_file() and not path.is_symlink()
+    stem = os.path.splitext(path.name.lower())[0]
+    return stem in LICENSE_FILE_STEMS and path.is_file() and not path.is_symlink()

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
+import threading
 import warnings
 from dataclasses import dataclass
 
@@ -25,6 +27,8 @@ from lineage.errors import FingerprintError
 # Larger images are refused as likely decompression bombs (Pillow's own default is ~89 MP).
 MAX_PIXELS = 64_000_000
 DRAFT_SIZE = (64, 64)
+_OPEN_LOCK = threading.Lock()
+_BUFFER_ADDRESS = re.compile(r" ?<_io\.BytesIO object at 0x[0-9a-f]+>")
 HASH_BITS = 64
 # Chosen so that resizing and recompression stay within them while distinct pictures,
 # about 32 bits apart on both hashes, stay far outside; both must agree for a match.
@@ -51,27 +55,18 @@ class ImageFingerprint:
 
 
 def fingerprint_image(data: bytes) -> ImageFingerprint:
-    """Hash an encoded image; anything Pillow cannot decode safely raises FingerprintError."""
+    """Hash an encoded image; anything Pillow cannot decode safely raises FingerprintError.
+    Safe to call from several threads at once (ingest decodes on threads)."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise FingerprintError(f"image of {width}x{height} pixels exceeds the limit")
-            fmt = image.format or "unknown"
-            image.draft("L", DRAFT_SIZE)
-            grey = image.convert("L")
+        image = open_image(data)
+        width, height = image.size
+        fmt = image.format or "unknown"
+        image.draft("L", DRAFT_SIZE)
+        grey = image.convert("L")
     except FingerprintError:
         raise
-    except (
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as exc:
-        raise FingerprintError(f"not a readable image: {exc}") from exc
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise FingerprintError(f"not a readable image: {_stable(exc)}") from exc
     return ImageFingerprint(
         phash=perceptual_hash(grey),
         dhash=hash_to_int(imagehash.dhash(grey)),
@@ -79,6 +74,27 @@ def fingerprint_image(data: bytes) -> ImageFingerprint:
         height=height,
         format=fmt,
     )
+
+
+def open_image(data: bytes) -> Image.Image:
+    """The image with only its header read; FingerprintError above MAX_PIXELS. Pillow's
+    decompression-bomb warning is made an error for the open alone; warning filters are
+    process-wide, so the opens take turns (a header is quick) while decoding stays parallel."""
+    with _OPEN_LOCK, warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data))
+        except Image.DecompressionBombWarning as exc:
+            raise FingerprintError(f"not a readable image: {_stable(exc)}") from exc
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        raise FingerprintError(f"image of {width}x{height} pixels exceeds the limit")
+    return image
+
+
+def _stable(exc: Exception) -> str:
+    """Pillow's message without the address of the buffer it read, which differs every run."""
+    return _BUFFER_ADDRESS.sub("", str(exc))
 
 
 def perceptual_hash(grey: Image.Image) -> int:
