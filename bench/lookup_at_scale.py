@@ -35,10 +35,14 @@ from sqlalchemy import Engine, select
 from lineage.db import connect, insert_rows, session_scope
 from lineage.fingerprint import DEFAULT_TEXT_PARAMS, fingerprint_image, image_keys
 from lineage.fingerprint.text import sign_texts
-from lineage.ingest import store_index_keys
 from lineage.models import DatasetVersion, Occurrence, Record
 from lineage.registry import ModelRegistration, register_model
-from lineage.store import ensure_dataset_version, ensure_license, ensure_source
+from lineage.store import (
+    ensure_dataset_version,
+    ensure_license,
+    ensure_source,
+    store_index_keys,
+)
 
 BATCH = 20_000
 VOCABULARY = 30_000

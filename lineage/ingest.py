@@ -14,44 +14,41 @@ import os
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-import numpy as np
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from lineage.crawl import ContentItem, CorpusFile, CorpusRoot, ItemProblem, list_corpus, read_items
 from lineage.crawl.walk import SkippedFile, locator_under
-from lineage.db import insert_rows, session_scope
+from lineage.db import session_scope
 from lineage.errors import InputError
 from lineage.evidence import Evidence, declared_evidence, license_file_evidence, store_evidence
-from lineage.fingerprint import (
-    DEFAULT_TEXT_PARAMS,
-    TextFingerprintParams,
-    check_compatible,
-    fingerprint_image,
-    image_keys,
-)
-from lineage.fingerprint.text import is_empty, sign_texts
+from lineage.fingerprint import DEFAULT_TEXT_PARAMS, TextFingerprintParams, check_compatible
+from lineage.fingerprint.batch import FingerprintResult, FingerprintTask, fingerprint_chunk
 from lineage.licenses import UNKNOWN_LICENSE, normalize_license
 from lineage.manifest import merkle_root
 from lineage.models import (
     DatasetVersion,
-    ImageKey,
     IngestError,
     IngestRun,
-    LshBand,
     Model,
     Occurrence,
     Record,
     TrainingInput,
     TrainingRun,
 )
-from lineage.store import ensure_dataset_version, ensure_license, ensure_source, utc_now
+from lineage.store import (
+    ensure_dataset_version,
+    ensure_license,
+    ensure_source,
+    store_index_keys,
+    utc_now,
+)
 
 DEFAULT_BATCH_SIZE = 1000
 # Batches whose fingerprints worker processes compute while this one stores the one before.
@@ -173,7 +170,7 @@ class _Batch:
 
     pending: list[_Pending]
     new: list[_Pending]
-    fingerprints: Callable[[], list[_FingerprintResult]]
+    fingerprints: Callable[[], list[FingerprintResult]]
     problems: list[ProblemReport]
 
 
@@ -326,101 +323,8 @@ def _refresh_manifest(session: Session, version: DatasetVersion) -> None:
     version.size_bytes = sum(size for _, size in rows)
 
 
-# (kind, payload): an image's bytes, or a text; a text's bytes are never sent to a worker too.
-_FingerprintTask = tuple[str, bytes | str]
-# Every record row carries every column, as one multi-row INSERT needs.
-_EMPTY_RECORD: dict[str, Any] = dict.fromkeys(
-    ("text_sha256", "minhash", "phash", "dhash", "width", "height", "image_format")
-)
-_FingerprintResult = tuple[dict[str, Any], str | None]
-
-
-def fingerprint_chunk(
-    tasks: list[_FingerprintTask], params: TextFingerprintParams, image_threads: int = 1
-) -> list[_FingerprintResult]:
-    """The fingerprint columns of each (kind, payload) item, or why it cannot be fingerprinted.
-    Texts are signed together; images are decoded on `image_threads` threads (Pillow lets go
-    of the GIL while it decodes). Pure, so it runs the same in a worker."""
-    texts = [index for index, (kind, _) in enumerate(tasks) if kind != "image"]
-    signed = sign_texts([str(tasks[index][1]) for index in texts], params)
-    results: list[_FingerprintResult] = [({}, None) for _ in tasks]
-    images = [index for index, (kind, _) in enumerate(tasks) if kind == "image"]
-    image_rows = _image_rows([bytes(tasks[index][1]) for index in images], image_threads)
-    for index, row in zip(images, image_rows, strict=True):
-        results[index] = row
-    for position, index in enumerate(texts):
-        results[index] = (
-            {
-                "text_sha256": signed.text_sha256[position],
-                "minhash": signed.values[position].astype("<u4").tobytes(),
-                "index_keys": signed.band_keys[position][:0]
-                if is_empty(signed.values[position])
-                else signed.band_keys[position],
-            },
-            None,
-        )
-    for (kind, _), (row, _) in zip(tasks, results, strict=True):
-        row.update(_EMPTY_RECORD | row | {"kind": kind})
-    return results
-
-
-def _image_rows(encoded: list[bytes], threads: int) -> list[_FingerprintResult]:
-    if threads == 1 or len(encoded) < 2:
-        return [_image_row(data) for data in encoded]
-    # A pool per chunk, never one kept across calls: threads do not survive a fork.
-    with ThreadPoolExecutor(threads) as pool:
-        return list(pool.map(_image_row, encoded))
-
-
-def _fingerprint_task(item: ContentItem) -> _FingerprintTask:
+def _fingerprint_task(item: ContentItem) -> FingerprintTask:
     return (item.kind, item.data) if item.kind == "image" else (item.kind, item.text or "")
-
-
-def _image_row(data: bytes) -> _FingerprintResult:
-    try:
-        image = fingerprint_image(data)
-    except InputError as exc:
-        return {}, str(exc)
-    return {
-        "phash": image.phash,
-        "dhash": image.dhash,
-        "width": image.width,
-        "height": image.height,
-        "image_format": image.format,
-        "index_keys": list(image_keys(image.phash)),
-    }, None
-
-
-def store_index_keys(session: Session, rows: dict[int, dict[str, Any]]) -> None:
-    """LSH band keys of new texts, and pHash piece keys (with both hashes) of new images."""
-    texts, pieces = [], []
-    for record_id, row in rows.items():
-        if row["kind"] == "image":
-            pieces += [
-                (key, record_id, piece, row["phash"], row["dhash"])
-                for piece, key in enumerate(row["keys"])
-            ]
-        else:
-            texts.append((record_id, np.asarray(row["keys"], dtype=np.int64)))
-    # In key order, each insert lands next to the last one in the clustered B-tree.
-    insert_rows(session, LshBand.__table__, ("key", "record_id", "band"), _band_rows(texts))
-    insert_rows(
-        session, ImageKey.__table__, ("key", "record_id", "piece", "phash", "dhash"), sorted(pieces)
-    )
-
-
-def _band_rows(texts: list[tuple[int, np.ndarray]]) -> list[tuple[int, int, int]]:
-    """(key, record id, band) of every text's band keys, sorted: built in numpy, since there are
-    dozens per text and tuples one by one cost more than inserting them."""
-    if not texts:
-        return []
-    keys = np.concatenate([text_keys for _, text_keys in texts])
-    counts = [len(text_keys) for _, text_keys in texts]
-    record_ids = np.repeat([record_id for record_id, _ in texts], counts)
-    bands = np.concatenate([np.arange(count) for count in counts])
-    order = np.lexsort((bands, record_ids, keys))
-    columns = (keys[order].tolist(), record_ids[order].tolist(), bands[order].tolist())
-    return list(zip(*columns, strict=True))
 
 
 def _file_part(locator: str) -> str:
@@ -704,8 +608,8 @@ class _Ingestor:
         return problems
 
     def _fingerprint_all(
-        self, tasks: list[_FingerprintTask]
-    ) -> Callable[[], list[_FingerprintResult]]:
+        self, tasks: list[FingerprintTask]
+    ) -> Callable[[], list[FingerprintResult]]:
         """Fingerprints computed in this process now, or submitted to the worker processes in
         chunks; the call returned gives them, waiting for the workers where they run."""
         params, threads = self.options.text_params, self.options.image_threads

@@ -1,17 +1,21 @@
-"""Finding and creating the rows of the lineage graph: licences, sources, datasets and models."""
+"""Finding and creating the rows of the lineage graph: licences, sources, datasets, models,
+and the index keys of new records."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lineage.db import insert_rows
 from lineage.errors import InputError, NotFoundError
 from lineage.licenses import license_facts, normalize_license
-from lineage.models import Dataset, DatasetVersion, License, Model, Source
+from lineage.models import Dataset, DatasetVersion, ImageKey, License, LshBand, Model, Source
 
 DEFAULT_VERSION = "1"
 # Names and versions appear in NAME@VERSION references, so neither may contain "@".
@@ -132,3 +136,35 @@ def find_model(session: Session, name: str) -> Model:
     if model is None:
         raise NotFoundError(f"no model named {name!r}")
     return model
+
+
+def store_index_keys(session: Session, rows: dict[int, dict[str, Any]]) -> None:
+    """LSH band keys of new texts, and pHash piece keys (with both hashes) of new images."""
+    texts, pieces = [], []
+    for record_id, row in rows.items():
+        if row["kind"] == "image":
+            pieces += [
+                (key, record_id, piece, row["phash"], row["dhash"])
+                for piece, key in enumerate(row["keys"])
+            ]
+        else:
+            texts.append((record_id, np.asarray(row["keys"], dtype=np.int64)))
+    # In key order, each insert lands next to the last one in the clustered B-tree.
+    insert_rows(session, LshBand.__table__, ("key", "record_id", "band"), _band_rows(texts))
+    insert_rows(
+        session, ImageKey.__table__, ("key", "record_id", "piece", "phash", "dhash"), sorted(pieces)
+    )
+
+
+def _band_rows(texts: list[tuple[int, np.ndarray]]) -> list[tuple[int, int, int]]:
+    """(key, record id, band) of every text's band keys, sorted: built in numpy, since there are
+    dozens per text and tuples one by one cost more than inserting them."""
+    if not texts:
+        return []
+    keys = np.concatenate([text_keys for _, text_keys in texts])
+    counts = [len(text_keys) for _, text_keys in texts]
+    record_ids = np.repeat([record_id for record_id, _ in texts], counts)
+    bands = np.concatenate([np.arange(count) for count in counts])
+    order = np.lexsort((bands, record_ids, keys))
+    columns = (keys[order].tolist(), record_ids[order].tolist(), bands[order].tolist())
+    return list(zip(*columns, strict=True))
