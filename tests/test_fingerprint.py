@@ -205,6 +205,12 @@ def test_permutations_are_the_ones_datasketch_draws(num_perm: int, seed: int):
     assert np.array_equal(ours[0], a) and np.array_equal(ours[1], b)
 
 
+def test_the_shipped_default_permutations_are_the_drawn_ones():
+    shipped = text_module._permutations(128, 1)
+    drawn = text_module.draw_permutations(128, 1)
+    assert all(np.array_equal(ours, theirs) for ours, theirs in zip(shipped, drawn, strict=True))
+
+
 def test_a_long_first_token_is_shingled_as_in_one_piece(monkeypatch):
     text = "x" * 3000 + " b"
     whole = fingerprint_text(text)

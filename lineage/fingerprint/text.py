@@ -11,12 +11,14 @@ each band of the signature, persisted so lookups need no in-memory index.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -56,6 +58,7 @@ SEGMENT_CHARS = 1 << 20
 # Shingles per numpy step: a (rows x num_perm) uint32 matrix stays within a few MB.
 SIGNATURE_ROWS = 8192
 _EMPTY = np.iinfo(np.uint32).max
+DEFAULT_PERMUTATIONS_FILE = "permutations-128-seed1.npy"
 _GOLDEN32 = np.uint32(0x9E3779B1)
 _GOLDEN64 = np.uint64(0x9E3779B97F4A7C15)
 
@@ -179,8 +182,19 @@ def _segment_hashes(normalized: str, ngram: int) -> Iterator[np.ndarray]:
 @cache
 def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """The permutation parameters datasketch's `MinHash(num_perm, seed, scheme="affine32")`
-    draws (odd multipliers, any offsets), drawn the same way here because importing datasketch
-    imports SciPy, a third of a second on every command; tests hold the two equal."""
+    draws (odd multipliers, any offsets). Those of the default parameters ship with the
+    package: drawing needs numpy.random, whose import (12 ms) would be most of a one-shot
+    lookup. Tests hold both to datasketch's."""
+    if (num_perm, seed) == (DEFAULT_TEXT_PARAMS.num_perm, DEFAULT_TEXT_PARAMS.seed):
+        stored = resources.files(__package__).joinpath(DEFAULT_PERMUTATIONS_FILE).read_bytes()
+        a, b = np.load(io.BytesIO(stored))
+        return a, b
+    return draw_permutations(num_perm, seed)
+
+
+def draw_permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Drawn the way datasketch draws them, without importing datasketch (which imports
+    SciPy, a third of a second)."""
     generator = np.random.RandomState(seed)
     a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
     b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
