@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from lineage.crawl import ContentItem, CorpusFile, CorpusRoot, ItemProblem, list_corpus, read_items
-from lineage.crawl.walk import SkippedFile, locator_under
+from lineage.crawl.walk import SkippedFile, file_size, locator_under
 from lineage.db import session_scope
 from lineage.errors import InputError
 from lineage.evidence import Evidence, declared_evidence, license_file_evidence, store_evidence
@@ -55,6 +56,7 @@ DEFAULT_BATCH_SIZE = 1000
 PIPELINE_DEPTH = 2
 MAX_ERRORS_IN_SUMMARY = 20
 DELETE_CHUNK = 500
+VANISHED_CHUNK = 10_000
 
 
 class IngestProgress(Protocol):
@@ -184,15 +186,15 @@ def ingest_paths(
     started = time.perf_counter()
     listing = list_corpus([Path(path) for path in paths])
     with session_scope(engine) as session:
-        run = _start_run(session, listing.files, options)
+        run = _start_run(session, listing.roots, options)
         summary = IngestSummary(run.id, options.dataset, _version_of(session, run))
     summary.skipped = listing.skipped
     if progress is not None:
-        progress.start(len(listing.files), sum(_size(f.path) for f in listing.files))
+        progress.start(listing.file_count, listing.total_bytes)
     with _worker_pool(options.jobs) as executor:
         ingestor = _Ingestor(engine, run.id, run.dataset_version_id, options, summary, executor)
         try:
-            ingestor.ingest(listing.files, progress)
+            ingestor.ingest(listing.files(), progress)
             ingestor.record_evidence(listing.roots, listing.license_files)
             ingestor.remove_vanished([root.label for root in listing.roots])
         except BaseException:
@@ -216,27 +218,20 @@ def _worker_pool(jobs: int) -> Iterator[Executor | None]:
         yield pool
 
 
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
 def _version_of(session: Session, run: IngestRun) -> str:
     return session.get_one(DatasetVersion, run.dataset_version_id).version
 
 
-def _start_run(session: Session, files: list[CorpusFile], options: IngestOptions) -> IngestRun:
+def _start_run(session: Session, roots: list[CorpusRoot], options: IngestOptions) -> IngestRun:
     version = ensure_dataset_version(session, options.dataset, options.version)
     _check_not_frozen(session, version)
     _check_fingerprint_params(version, options.text_params)
-    _apply_card(session, version, files, options)
+    _apply_card(session, version, roots, options)
     run = IngestRun(
         dataset_version_id=version.id,
         status="running",
         started_at=utc_now(),
-        arguments=_arguments(options, files),
+        arguments=_arguments(options, roots),
     )
     session.add(run)
     session.flush()
@@ -268,12 +263,11 @@ def _check_fingerprint_params(version: DatasetVersion, params: TextFingerprintPa
 
 
 def _apply_card(
-    session: Session, version: DatasetVersion, files: list[CorpusFile], options: IngestOptions
+    session: Session, version: DatasetVersion, roots: list[CorpusRoot], options: IngestOptions
 ) -> None:
     """Take the dataset card's metadata and declared licence, where the corpus has a card."""
     dataset = version.dataset
-    cards = {file.root.path: file.root.card for file in files if file.root.card is not None}
-    for card in cards.values():
+    for card in (root.card for root in roots if root.card is not None):
         dataset.card = json.loads(json.dumps(card.metadata, default=str, sort_keys=True))
         dataset.description = str(card.metadata.get("pretty_name") or dataset.name)
         if card.declared_license:
@@ -282,10 +276,9 @@ def _apply_card(
         dataset.declared_license = ensure_license(session, options.license)
 
 
-def _arguments(options: IngestOptions, files: list[CorpusFile]) -> dict[str, Any]:
-    roots = sorted({str(file.root.path) for file in files})
+def _arguments(options: IngestOptions, roots: list[CorpusRoot]) -> dict[str, Any]:
     return {
-        "roots": roots,
+        "roots": sorted(str(root.path) for root in roots),
         "license": options.license,
         "source": options.source,
         "text_field": options.text_field,
@@ -329,6 +322,42 @@ def _fingerprint_task(item: ContentItem) -> FingerprintTask:
 
 def _file_part(locator: str) -> str:
     return locator.partition("#")[0]
+
+
+class _LocatorSet:
+    """The locators a run has seen, as 64-bit hashes in numpy arrays: 8 bytes each rather
+    than a hundred, so millions of them fit. A collision could at worst keep an occurrence
+    that has vanished (odds of n in 2^64 for n locators seen), never drop one still there."""
+
+    def __init__(self) -> None:
+        self.chunks: list[np.ndarray] = []
+        self.recent: list[str] = []
+
+    def add(self, locator: str) -> None:
+        self.recent.append(locator)
+        if len(self.recent) >= VANISHED_CHUNK:
+            self._pack()
+
+    def sorted(self) -> np.ndarray:
+        self._pack()
+        return np.unique(np.concatenate(self.chunks)) if self.chunks else np.empty(0, np.int64)
+
+    def _pack(self) -> None:
+        if self.recent:
+            self.chunks.append(_locator_hashes(self.recent))
+            self.recent = []
+
+
+def _locator_hashes(locators: list[str]) -> np.ndarray:
+    digests = b"".join(hashlib.blake2b(loc.encode(), digest_size=8).digest() for loc in locators)
+    return np.frombuffer(digests, dtype="<i8").copy()
+
+
+def _contains(sorted_hashes: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    if not len(sorted_hashes):
+        return np.zeros(len(hashes), dtype=bool)
+    positions = np.clip(np.searchsorted(sorted_hashes, hashes), 0, len(sorted_hashes) - 1)
+    return sorted_hashes[positions] == hashes
 
 
 def _fill_missing_rights(session: Session, pending: list[_Pending], known: dict[str, int]) -> None:
@@ -377,18 +406,18 @@ class _Ingestor:
         self.source_ids: dict[str, int] = {}
         self.license_files: dict[Path, Evidence] = {}
         self.folder_licences: dict[tuple[str, str], str | None] = {}
-        self.seen_locators: set[str] = set()
+        self.seen = _LocatorSet()
         self.failed_files: set[str] = set()
         self.batches: deque[_Batch] = deque()
         # (content hash, kind) of what is being fingerprinted, and of what could not be.
         self.in_flight: set[tuple[str, str]] = set()
         self.unfingerprintable: dict[tuple[str, str], str] = {}
 
-    def ingest(self, files: list[CorpusFile], progress: IngestProgress | None) -> None:
+    def ingest(self, files: Iterable[CorpusFile], progress: IngestProgress | None) -> None:
         for file in files:
             self._ingest_file(file)
             if progress is not None:
-                progress.advance(_size(file.path))
+                progress.advance(file_size(file.path))
         self._flush()
         while self.batches:
             self._store(self.batches.popleft())
@@ -408,27 +437,32 @@ class _Ingestor:
 
     def remove_vanished(self, root_labels: list[str]) -> None:
         """Drop occurrences under this run's roots that the crawl no longer found. Those of
-        files that could not be read stay: their content is unknown, not gone."""
+        files that could not be read stay: their content is unknown, not gone. The version's
+        occurrences are read in chunks, so memory stays flat however many there are."""
+        seen = self.seen.sorted()
+        vanished: list[int] = []
         with session_scope(self.engine) as session:
             rows = session.execute(
-                select(Occurrence.id, Occurrence.locator).where(
-                    Occurrence.dataset_version_id == self.version_id
-                )
-            ).all()
-            vanished = [
-                occurrence_id
-                for occurrence_id, locator in rows
-                if locator not in self.seen_locators
-                and _file_part(locator) not in self.failed_files
-                and locator_under(locator, root_labels)
-            ]
+                select(Occurrence.id, Occurrence.locator)
+                .where(Occurrence.dataset_version_id == self.version_id)
+                .execution_options(yield_per=VANISHED_CHUNK)
+            )
+            for chunk in rows.partitions():
+                found = _contains(seen, _locator_hashes([locator for _, locator in chunk]))
+                vanished += [
+                    occurrence_id
+                    for (occurrence_id, locator), was_seen in zip(chunk, found, strict=True)
+                    if not was_seen
+                    and _file_part(locator) not in self.failed_files
+                    and locator_under(locator, root_labels)
+                ]
             for start in range(0, len(vanished), DELETE_CHUNK):
                 chunk = vanished[start : start + DELETE_CHUNK]
                 session.execute(delete(Occurrence).where(Occurrence.id.in_(chunk)))
         self.summary.occurrences_removed = len(vanished)
 
     def _add(self, file: CorpusFile, item: ContentItem) -> None:
-        self.seen_locators.add(item.locator)
+        self.seen.add(item.locator)
         self.summary.records_seen += 1
         self.summary.bytes_read += len(item.data)
         raw_license, origin = self._license_of(file, item)

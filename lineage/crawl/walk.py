@@ -93,28 +93,65 @@ class CorpusRoot:
 
 @dataclass
 class CorpusListing:
+    """What a first walk of the roots found: the licence files and skipped files, and how
+    many content files there are. The content files themselves are walked again by
+    `files()`, in the same order, so a corpus of millions of files is never held in memory."""
+
     roots: list[CorpusRoot] = field(default_factory=list)
-    files: list[CorpusFile] = field(default_factory=list)
     license_files: list[CorpusFile] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
+    file_count: int = 0
+    total_bytes: int = 0
+
+    def files(self) -> Iterator[CorpusFile]:
+        for found, root in _found_files(self.roots):
+            classified = _classify(root, found)
+            if isinstance(classified, CorpusFile) and classified.kind is not FileKind.LICENSE:
+                yield classified
 
 
 def list_corpus(paths: list[Path]) -> CorpusListing:
-    """Every content file under `paths`, in a deterministic order, and what was skipped and why."""
-    listing = CorpusListing()
+    """The roots of `paths`, walked once to count their content files and collect what
+    describes them (licence files) or cannot be read (skipped files)."""
     for raw in paths:
         if not raw.exists():
             raise InputError(f"no such file or folder: {raw}")
     resolved = list(dict.fromkeys(raw.resolve() for raw in paths))
-    seen: set[Path] = set()
-    for path, label in zip(resolved, root_labels(resolved), strict=True):
-        root = CorpusRoot(path, label)
-        listing.roots.append(root)
-        for found in _walk(root):
-            if found.path not in seen:
-                seen.add(found.path)
-                _classify(root, found, listing)
+    roots = [
+        CorpusRoot(path, label) for path, label in zip(resolved, root_labels(resolved), strict=True)
+    ]
+    listing = CorpusListing(roots)
+    for found, root in _found_files(roots):
+        classified = _classify(root, found)
+        if isinstance(classified, SkippedFile):
+            listing.skipped.append(classified)
+        elif classified is not None and classified.kind is FileKind.LICENSE:
+            listing.license_files.append(classified)
+        elif classified is not None:
+            listing.file_count += 1
+            listing.total_bytes += file_size(classified.path)
     return listing
+
+
+def _found_files(roots: list[CorpusRoot]) -> Iterator[tuple[_Found, CorpusRoot]]:
+    """Every file under the roots, in order; a file under two roots belongs to the first."""
+    for index, root in enumerate(roots):
+        earlier = roots[:index]
+        for found in _walk(root):
+            if not any(_contains(other, found.path) for other in earlier):
+                yield found, root
+
+
+def _contains(root: CorpusRoot, path: Path) -> bool:
+    return path == root.path or (root.is_folder and path.is_relative_to(root.path))
+
+
+def file_size(path: Path) -> int:
+    """Bytes of a file; 0 for one that cannot be read, which its reading then reports."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def locator_under(locator: str, root_labels: list[str]) -> bool:
@@ -159,23 +196,22 @@ def _walk(root: CorpusRoot) -> Iterator[_Found]:
                 yield _Found(path, name, prefix + name, top_level=relative == ".")
 
 
-def _classify(root: CorpusRoot, found: _Found, listing: CorpusListing) -> None:
+def _classify(root: CorpusRoot, found: _Found) -> CorpusFile | SkippedFile | None:
+    """A content or licence file, a file skipped and why, or None for the root's card."""
     path, name = found.path, found.name.lower()
     if name in CARD_FILE_NAMES and found.top_level and root.card is not None:
-        return
+        return None
     if os.path.islink(path):
-        listing.skipped.append(SkippedFile(path, "symbolic link (not followed)"))
-        return
+        return SkippedFile(path, "symbolic link (not followed)")
     stem, suffix = os.path.splitext(name)
     if stem in LICENSE_FILE_STEMS:
-        listing.license_files.append(CorpusFile(path, found.locator, FileKind.LICENSE, root))
-        return
+        return CorpusFile(path, found.locator, FileKind.LICENSE, root)
     kind = _kind_of(suffix)
     if kind is None:
-        reason = f"unsupported file type {os.path.splitext(found.name)[1] or '(none)'}"
-        listing.skipped.append(SkippedFile(path, reason))
-        return
-    listing.files.append(CorpusFile(path, found.locator, kind, root))
+        return SkippedFile(
+            path, f"unsupported file type {os.path.splitext(found.name)[1] or '(none)'}"
+        )
+    return CorpusFile(path, found.locator, kind, root)
 
 
 def _kind_of(suffix: str) -> FileKind | None:
