@@ -13,7 +13,9 @@ What it measures, on this machine, with corpora generated deterministically in a
    way; the baseline is `imagehash.phash(Image.open(path))` over the same files. In images/s.
    With `--jobs 1` twice: decoding on as many threads as there are cores (the default), and
    on one thread.
-3. Memory: `--big-docs` short documents (~60 words) in a few JSONL files of {"text": ...},
+3. Memory: `--big-docs` short documents (~60 words), once in a few JSONL files of
+   {"text": ...} and once as as many .txt files in folders of 1,000 (corpora of many small
+   files are where per-file state would show),
    ingested in a child process (this script with `--memory-child`), which reports its own peak
    RSS from /proc/self/status VmHWM (see `peak_rss_mib` for why not ru_maxrss). Also reports
    the child's peak before ingest starts (imports, schema) and that run's speed.
@@ -77,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(json.dumps(memory_child(Path(args.memory_child[0]), args.memory_child[1])))
         return
     rows: list[Row] = []
-    memory: list[dict[str, float]] = []
+    memory: list[tuple[str, list[dict[str, float]]]] = []
     with tempfile.TemporaryDirectory(prefix="lineage-bench-") as tmp:
         work = Path(tmp)
         for jobs in args.jobs:
@@ -89,7 +91,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             count = max(1, LONG_DOC_TEXT * args.docs * DOC_WORDS // words)
             rows += [bench_text(work, count, args.repeats, jobs, words) for jobs in args.jobs]
         if not args.skip_memory:
-            memory = bench_memory(work, args.big_docs, args.repeats)
+            memory = [
+                bench_memory(work, args.big_docs, args.repeats, layout)
+                for layout in ("jsonl", "files")
+            ]
     print_table(rows, memory, args)
 
 
@@ -332,19 +337,38 @@ def memory_child(folder: Path, db_url: str) -> dict[str, float]:
     }
 
 
-def bench_memory(work: Path, count: int, repeats: int) -> list[dict[str, float]]:
-    folder = work / "big"
-    write_jsonl_corpus(folder, count)
+def write_many_files_corpus(folder: Path, count: int) -> int:
+    """`count` short documents, one .txt file each, in folders of 1,000; returns the bytes."""
+    total = 0
+    for number, text in enumerate(documents(count, BIG_DOC_WORDS, seed=2)):
+        subfolder = folder / f"{number // 1000:04d}"
+        if number % 1000 == 0:
+            subfolder.mkdir(parents=True)
+        total += (subfolder / f"doc-{number:07d}.txt").write_bytes(text.encode())
+    return total
+
+
+def bench_memory(
+    work: Path, count: int, repeats: int, layout: str
+) -> tuple[str, list[dict[str, float]]]:
+    """Peak memory of ingesting `count` short documents laid out as "jsonl" or "files"."""
+    folder = work / f"big-{layout}"
+    if layout == "jsonl":
+        write_jsonl_corpus(folder, count)
+        label = f"in {BIG_DOC_FILES} JSONL files"
+    else:
+        write_many_files_corpus(folder, count)
+        label = "one .txt file each, in folders of 1,000"
     results = []
     for run in range(repeats):
-        db_url = f"sqlite:///{work / f'big-{run}.db'}"
+        db_url = f"sqlite:///{work / f'big-{layout}-{run}.db'}"
         command = [sys.executable, __file__, "--memory-child", str(folder), db_url]
         output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         result = json.loads(output.splitlines()[-1])
         if result["records"] != count or result["problems"]:
             raise SystemExit(f"memory run ingested {result['records']} of {count}: {result}")
         results.append(result)
-    return results
+    return label, results
 
 
 # Report --------------------------------------------------------------------------------------
@@ -359,7 +383,11 @@ def spread(values: list[float]) -> str:
     return f"{number(min(values))}-{number(max(values))}"
 
 
-def print_table(rows: list[Row], memory: list[dict[str, float]], args: argparse.Namespace) -> None:
+def print_table(
+    rows: list[Row],
+    memory: list[tuple[str, list[dict[str, float]]]],
+    args: argparse.Namespace,
+) -> None:
     print(f"lineage ingest benchmark (median of {args.repeats} runs, min-max in brackets)")
     print(f"baseline text: datasketch.MinHash({NUM_PERM}) of word {SHINGLE_WORDS}-gram shingles")
     print("baseline images: imagehash.phash(Image.open(path))")
@@ -374,15 +402,14 @@ def print_table(rows: list[Row], memory: list[dict[str, float]], args: argparse.
             f"{f'{number(ingest)} [{spread(row.ingest)}]':>20} "
             f"{f'{number(baseline)} [{spread(row.baseline)}]':>20} {ingest / baseline:>6.2f}"
         )
-    if memory:
-        print_memory(memory, args.big_docs)
+    for label, runs in memory:
+        print_memory(runs, args.big_docs, label)
 
 
-def print_memory(memory: list[dict[str, float]], count: int) -> None:
+def print_memory(memory: list[dict[str, float]], count: int, layout: str) -> None:
     megabytes = memory[0]["text_bytes"] / MB
-    files = f"{BIG_DOC_FILES} JSONL files"
     print()
-    print(f"memory: {count:,} docs x {BIG_DOC_WORDS} words ({megabytes:.1f} MB) in {files}")
+    print(f"memory: {count:,} docs x {BIG_DOC_WORDS} words ({megabytes:.1f} MB), {layout}")
     print_measure("peak RSS during ingest", "MiB", [run["peak_mib"] for run in memory])
     print_measure("peak RSS before ingest", "MiB", [run["peak_before_mib"] for run in memory])
     print_measure("throughput", "docs/s", [count / run["seconds"] for run in memory])
