@@ -25,7 +25,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from lineage.crawl import ContentItem, CorpusFile, CorpusRoot, ItemProblem, list_corpus, read_items
-from lineage.crawl.walk import SkippedFile, file_size, locator_under
+from lineage.crawl.walk import SkippedFile, file_locator, file_size, locator_under
 from lineage.db import session_scope
 from lineage.errors import InputError
 from lineage.evidence import Evidence, declared_evidence, license_file_evidence, store_evidence
@@ -320,10 +320,6 @@ def _fingerprint_task(item: ContentItem) -> FingerprintTask:
     return (item.kind, item.data) if item.kind == "image" else (item.kind, item.text or "")
 
 
-def _file_part(locator: str) -> str:
-    return locator.partition("#")[0]
-
-
 class _LocatorSet:
     """The locators a run has seen, as 64-bit hashes in numpy arrays: 8 bytes each rather
     than a hundred, so millions of them fit. A collision could at worst keep an occurrence
@@ -453,7 +449,7 @@ class _Ingestor:
                     occurrence_id
                     for (occurrence_id, locator), was_seen in zip(chunk, found, strict=True)
                     if not was_seen
-                    and _file_part(locator) not in self.failed_files
+                    and file_locator(locator) not in self.failed_files
                     and locator_under(locator, root_labels)
                 ]
             for start in range(0, len(vanished), DELETE_CHUNK):

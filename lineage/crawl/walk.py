@@ -156,8 +156,13 @@ def file_size(path: Path) -> int:
 
 def locator_under(locator: str, root_labels: list[str]) -> bool:
     """Whether a locator (`label/path#row=N`, `label#...`) names something under these roots."""
-    path = locator.partition("#")[0]
+    path = file_locator(locator)
     return any(path == label or path.startswith(f"{label}/") for label in root_labels)
+
+
+def file_locator(locator: str) -> str:
+    """The file part of a locator: `label/path` of `label/path#row=N`."""
+    return locator.partition("#")[0]
 
 
 def root_labels(roots: list[Path]) -> list[str]:
