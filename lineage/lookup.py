@@ -8,15 +8,15 @@ Images are compared by Hamming distance of their perceptual hashes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from lineage import band_index
 from lineage.crawl.readers import decode_utf8
 from lineage.crawl.walk import IMAGE_SUFFIXES
 from lineage.errors import IncompatibleFingerprintError, InputError
@@ -35,7 +35,7 @@ from lineage.fingerprint import (
     values_from_bytes,
 )
 from lineage.graph import describe_path, models_trained_on
-from lineage.models import DatasetVersion, ImageKey, License, LshBand, Occurrence, Record
+from lineage.models import DatasetVersion, ImageKey, License, Occurrence, Record
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def lookup_text(
             or_(
                 Record.sha256 == sha,
                 Record.text_sha256 == fingerprint.text_sha256,
-                Record.id.in_(_band_candidates(band_keys)),
+                Record.id.in_(band_index.candidates(session, band_keys)),
             )
         )
     ).all()
@@ -109,10 +109,6 @@ def lookup_text(
         if exact or estimate >= params.threshold:
             matches.append(Match(row.sha256, "text", estimate, exact))
     return _with_locations(session, matches)
-
-
-def _band_candidates(keys: Sequence[int]) -> Select[tuple[int]]:
-    return select(LshBand.record_id).where(LshBand.key.in_(keys)).distinct()
 
 
 def _check_stored_params(

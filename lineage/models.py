@@ -93,19 +93,32 @@ class Record(Base):
     training_use: Mapped[str | None] = mapped_column(String(16))
 
 
-class LshBand(Base):
-    """One MinHash LSH band key of a text record, persisted so lookups need no in-memory index."""
+class LshSegment(Base):
+    """One sorted run of the text records' MinHash LSH band keys (see `lineage.band_index`):
+    written whole by an ingest batch, or by merging runs of the level below."""
 
-    __tablename__ = "lsh_bands"
-    # Keys mix in their band number, so the key alone finds candidates: clustering the table on
-    # it (no rowid in SQLite) makes lookups one range scan and inserts one B-tree write.
+    __tablename__ = "lsh_segments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    level: Mapped[int] = mapped_column(SmallInteger, index=True)
+    entries: Mapped[int] = mapped_column(BigInteger)
+    # The first key of each page, little-endian int64: where to look for a key.
+    fences: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class LshPage(Base):
+    """A page of a segment: its (key, record id) pairs in key order, as two little-endian
+    int64 arrays. Pages are only ever written and deleted whole."""
+
+    __tablename__ = "lsh_pages"
     __table_args__ = ({"sqlite_with_rowid": False},)
 
-    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    record_id: Mapped[int] = mapped_column(
-        ForeignKey("records.id", ondelete="CASCADE"), primary_key=True
+    segment_id: Mapped[int] = mapped_column(
+        ForeignKey("lsh_segments.id", ondelete="CASCADE"), primary_key=True
     )
-    band: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    page: Mapped[int] = mapped_column(Integer, primary_key=True)
+    keys: Mapped[bytes] = mapped_column(LargeBinary)
+    record_ids: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class ImageKey(Base):

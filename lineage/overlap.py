@@ -2,7 +2,7 @@
 
 This is the contamination check (an evaluation set against training data) and the dedup
 report. Exact means the same bytes or the same normalised text; near means an estimated
-Jaccard at or above the threshold for texts (candidates from the persisted LSH bands), and
+Jaccard at or above the threshold for texts (candidates share an LSH band), and
 pHash and dHash within their distances for images.
 """
 
@@ -14,23 +14,26 @@ from typing import Any, TypeVar
 
 import numpy as np
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from lineage.fingerprint import (
     DEFAULT_TEXT_PARAMS,
     DHASH_MAX_DISTANCE,
     PHASH_MAX_DISTANCE,
     TextFingerprintParams,
+    band_keys,
     check_compatible,
-    similarity,
+    is_empty,
     values_from_bytes,
 )
-from lineage.models import LshBand, Occurrence, Record
+from lineage.models import Occurrence, Record
 from lineage.store import resolve_dataset_version
 
 T = TypeVar("T")
 # Rows of B compared with one chunk of A's images at once (bounded memory).
 IMAGE_CHUNK = 2048
+# A's texts whose band keys are looked up in B's at once.
+TEXT_CHUNK = 4096
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ def dataset_overlap(
             check_compatible(TextFingerprintParams.from_dict(each.fingerprint_params), params)
     members, others = _members(session, version.id), _members(session, other.id)
     matches = _exact_matches(members, others)
-    matches |= _near_texts(session, members, others, matches, params)
+    matches |= _near_texts(members, others, matches, params)
     matches |= _near_images(members, others, matches)
     report = OverlapReport(version.ref, other.ref, records=len(members))
     for record_id in sorted(matches, key=lambda rid: members[rid].locator):
@@ -143,36 +146,54 @@ def _exact_matches(
 
 
 def _near_texts(
-    session: Session,
     members: dict[int, _Member],
     others: dict[int, _Member],
     found: dict[int, OverlapExample],
     params: TextFingerprintParams,
 ) -> dict[int, OverlapExample]:
-    """Candidates share an LSH band key; each is confirmed by its estimated Jaccard."""
-    wanted = [rid for rid, m in members.items() if m.kind == "text" and rid not in found]
-    mine, theirs = aliased(LshBand), aliased(LshBand)
+    """Candidates share an LSH band key, computed from both sides' signatures; each is
+    confirmed by its estimated Jaccard."""
+    mine, my_values = _signed([m for rid, m in members.items() if rid not in found], params)
+    theirs, their_values = _signed(list(others.values()), params)
+    if not mine or not theirs:
+        return {}
+    their_keys = band_keys(their_values, params).ravel()
+    order = np.argsort(their_keys, kind="stable")
+    their_keys, their_rows = their_keys[order], order // params.bands
     best: dict[int, OverlapExample] = {}
-    for chunk in _chunks(wanted, 500):
-        pairs = session.execute(
-            select(mine.record_id, theirs.record_id)
-            .join(theirs, theirs.key == mine.key)
-            .where(mine.record_id.in_(chunk), theirs.record_id != mine.record_id)
-            .distinct()
-        ).all()
-        for record_id, other_id in pairs:
-            other = others.get(other_id)
-            if other is None or other.minhash is None:
-                continue
-            member = members[record_id]
-            estimate = similarity(
-                values_from_bytes(member.minhash or b"", params),
-                values_from_bytes(other.minhash, params),
-            )
-            current = best.get(record_id)
+    for start in range(0, len(mine), TEXT_CHUNK):
+        values = my_values[start : start + TEXT_CHUNK]
+        keys = band_keys(values, params).ravel()
+        first = np.searchsorted(their_keys, keys, "left")
+        counts = np.searchsorted(their_keys, keys, "right") - first
+        rows = np.repeat(np.arange(len(keys)) // params.bands, counts)
+        hits = their_rows[np.repeat(first, counts) + _ranks(counts)]
+        pairs = np.unique(np.stack([rows, hits], axis=1), axis=0)
+        estimates = (values[pairs[:, 0]] == their_values[pairs[:, 1]]).mean(axis=1)
+        for (row, hit), estimate in zip(pairs.tolist(), estimates.tolist(), strict=True):
+            member, current = mine[start + row], best.get(mine[start + row].record_id)
             if estimate >= params.threshold and (current is None or estimate > current.similarity):
-                best[record_id] = OverlapExample(member.locator, other.locator, estimate, False)
+                best[member.record_id] = OverlapExample(
+                    member.locator, theirs[hit].locator, estimate, False
+                )
     return best
+
+
+def _signed(
+    members: list[_Member], params: TextFingerprintParams
+) -> tuple[list[_Member], np.ndarray]:
+    """The texts among `members` that have shingles, and their signatures as one matrix."""
+    texts = [m for m in members if m.kind == "text" and m.minhash is not None]
+    values = [values_from_bytes(m.minhash or b"", params) for m in texts]
+    kept = [index for index, value in enumerate(values) if not is_empty(value)]
+    matrix = np.stack([values[index] for index in kept]) if kept else np.empty((0, 0), np.uint32)
+    return [texts[index] for index in kept], matrix
+
+
+def _ranks(counts: np.ndarray) -> np.ndarray:
+    """0, 1, ..., count - 1 for each count, concatenated."""
+    ends = np.cumsum(counts)
+    return np.arange(ends[-1] if len(ends) else 0) - np.repeat(ends - counts, counts)
 
 
 def _near_images(

@@ -12,10 +12,11 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lineage import band_index
 from lineage.db import insert_rows
 from lineage.errors import InputError, NotFoundError
 from lineage.licenses import license_facts, normalize_license
-from lineage.models import Dataset, DatasetVersion, ImageKey, License, LshBand, Model, Source
+from lineage.models import Dataset, DatasetVersion, ImageKey, License, Model, Source
 
 DEFAULT_VERSION = "1"
 # Names and versions appear in NAME@VERSION references, so neither may contain "@".
@@ -139,7 +140,8 @@ def find_model(session: Session, name: str) -> Model:
 
 
 def store_index_keys(session: Session, rows: dict[int, dict[str, Any]]) -> None:
-    """LSH band keys of new texts, and pHash piece keys (with both hashes) of new images."""
+    """LSH band keys of new texts (one run of the band index), and pHash piece keys (with both
+    hashes) of new images."""
     texts, pieces = [], []
     for record_id, row in rows.items():
         if row["kind"] == "image":
@@ -149,22 +151,10 @@ def store_index_keys(session: Session, rows: dict[int, dict[str, Any]]) -> None:
             ]
         else:
             texts.append((record_id, np.asarray(row["keys"], dtype=np.int64)))
-    # In key order, each insert lands next to the last one in the clustered B-tree.
-    insert_rows(session, LshBand.__table__, ("key", "record_id", "band"), _band_rows(texts))
+    if texts:
+        keys = np.concatenate([text_keys for _, text_keys in texts])
+        record_ids = np.repeat([record_id for record_id, _ in texts], [len(k) for _, k in texts])
+        band_index.add_run(session, keys, record_ids)
     insert_rows(
         session, ImageKey.__table__, ("key", "record_id", "piece", "phash", "dhash"), sorted(pieces)
     )
-
-
-def _band_rows(texts: list[tuple[int, np.ndarray]]) -> list[tuple[int, int, int]]:
-    """(key, record id, band) of every text's band keys, sorted: built in numpy, since there are
-    dozens per text and tuples one by one cost more than inserting them."""
-    if not texts:
-        return []
-    keys = np.concatenate([text_keys for _, text_keys in texts])
-    counts = [len(text_keys) for _, text_keys in texts]
-    record_ids = np.repeat([record_id for record_id, _ in texts], counts)
-    bands = np.concatenate([np.arange(count) for count in counts])
-    order = np.lexsort((bands, record_ids, keys))
-    columns = (keys[order].tolist(), record_ids[order].tolist(), bands[order].tolist())
-    return list(zip(*columns, strict=True))

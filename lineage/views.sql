@@ -119,10 +119,26 @@ WITH members AS (
     SELECT DISTINCT occurrence.dataset_version_id AS version_id, occurrence.record_id
     FROM occurrences AS occurrence
 ),
+-- A text's LSH bands, cut from its signature with its version's parameters (hex digits: a
+-- band of r rows is 8r of them); signatures of texts without shingles (all F) have none.
+text_bands AS (
+    SELECT DISTINCT record_id, band, substring(signature, band * width + 1, width) AS key
+    FROM (
+        SELECT record.id AS record_id, hex(record.minhash) AS signature,
+               unnest(range(json_extract(version.fingerprint_params, '$.bands')::INTEGER)) AS band,
+               8 * json_extract(version.fingerprint_params, '$.rows')::INTEGER AS width
+        FROM records AS record
+        JOIN occurrences AS occurrence ON occurrence.record_id = record.id
+        JOIN dataset_versions AS version ON version.id = occurrence.dataset_version_id
+        WHERE record.kind = 'text' AND record.minhash IS NOT NULL
+          AND ltrim(hex(record.minhash), 'F') <> ''
+    )
+),
 text_pairs AS (
     SELECT DISTINCT mine.record_id, theirs.record_id AS other_record_id
-    FROM lsh_bands AS mine
-    JOIN lsh_bands AS theirs ON theirs.key = mine.key AND theirs.record_id <> mine.record_id
+    FROM text_bands AS mine
+    JOIN text_bands AS theirs ON theirs.band = mine.band AND theirs.key = mine.key
+        AND theirs.record_id <> mine.record_id
 ),
 scored AS (
     SELECT pair.record_id, pair.other_record_id, false AS exact,

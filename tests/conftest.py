@@ -11,8 +11,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner, Result
 from PIL import Image
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from cli.main import cli
+from lineage.models import LshPage
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE_DATA = Path(__file__).parent.parent / "sample_data"
@@ -97,3 +100,15 @@ def license_text() -> Callable[[str], str]:
         return (FIXTURES / "licenses" / name).read_text(encoding="utf-8")
 
     return read
+
+
+def band_entries(session: Session) -> list[tuple[int, int]]:
+    """Every (band key, record id) pair of the LSH index, read from its pages."""
+    pairs: list[tuple[int, int]] = []
+    for keys, record_ids in session.execute(select(LshPage.keys, LshPage.record_ids)):
+        pairs += zip(
+            np.frombuffer(keys, "<i8").tolist(),
+            np.frombuffer(record_ids, "<i8").tolist(),
+            strict=True,
+        )
+    return sorted(pairs)

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from lineage import band_index
 from lineage.db import connect, session_scope
-from lineage.models import IngestError, IngestRun, License, LshBand, Occurrence, Record
+from lineage.fingerprint import DEFAULT_TEXT_PARAMS
+from lineage.models import IngestError, IngestRun, License, LshPage, LshSegment, Occurrence, Record
 from tests.conftest import make_document, make_image, write_jsonl
 
 
@@ -43,7 +45,7 @@ def test_folder_of_texts_and_images_is_recorded_with_fingerprints(tmp_path: Path
         images = [record for record in records if record.kind == "image"]
         assert len(texts) == 3 and all(record.minhash for record in texts)
         assert len(images) == 1 and images[0].phash is not None and images[0].dhash is not None
-        assert session.scalar(select(func.count()).select_from(LshBand)) > 0
+        assert band_index.entry_count(session) == 3 * DEFAULT_TEXT_PARAMS.bands
 
 
 def test_reingest_of_unchanged_folder_adds_nothing(tmp_path: Path, run_cli, db_url):
@@ -53,7 +55,9 @@ def test_reingest_of_unchanged_folder_adds_nothing(tmp_path: Path, run_cli, db_u
         (corpus / f"doc{index}.md").write_text(make_document(index), encoding="utf-8")
     write_jsonl(corpus / "rows.jsonl", [{"text": make_document(100 + i)} for i in range(4)])
     assert run_cli("ingest", corpus, "--dataset", "d").exit_code == 0
-    before = {model: _count(db_url, model) for model in (Record, Occurrence, LshBand, License)}
+    before = {
+        model: _count(db_url, model) for model in (Record, Occurrence, LshSegment, LshPage, License)
+    }
 
     again = run_cli("ingest", corpus, "--dataset", "d", "--json")
 

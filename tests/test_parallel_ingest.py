@@ -12,8 +12,8 @@ from sqlalchemy import select
 from cli.main import cli
 from lineage.db import connect, session_scope
 from lineage.ingest import IngestOptions, ingest_paths
-from lineage.models import IngestError, LshBand, Occurrence, Record
-from tests.conftest import make_document, make_image, write_jsonl
+from lineage.models import IngestError, Occurrence, Record
+from tests.conftest import band_entries, make_document, make_image, write_jsonl
 
 
 def _snapshot(url: str) -> dict[str, object]:
@@ -30,11 +30,8 @@ def _snapshot(url: str) -> dict[str, object]:
                 Record.height,
             ).order_by(Record.sha256)
         ).all()
-        bands = session.execute(
-            select(Record.sha256, LshBand.band, LshBand.key)
-            .join(Record, Record.id == LshBand.record_id)
-            .order_by(Record.sha256, LshBand.band)
-        ).all()
+        hashes = dict(session.execute(select(Record.id, Record.sha256)).all())
+        bands = sorted((hashes[record_id], key) for key, record_id in band_entries(session))
         occurrences = session.execute(
             select(Occurrence.locator, Record.sha256)
             .join(Record, Record.id == Occurrence.record_id)

@@ -284,7 +284,7 @@ def sign_texts(texts: Sequence[str], params: TextFingerprintParams) -> TextSigna
             _sign_group(group, values, params, buffer)
             group, group_rows = [], 0
     _sign_group(group, values, params, buffer)
-    return TextSignatures(digests, values, _band_keys(values, params))
+    return TextSignatures(digests, values, band_keys(values, params))
 
 
 def _sign_group(
@@ -303,7 +303,7 @@ def _sign_group(
     values[indexes] = np.minimum.reduceat(permuted, starts, axis=1).T
 
 
-def _band_keys(values: np.ndarray, params: TextFingerprintParams) -> np.ndarray:
+def band_keys(values: np.ndarray, params: TextFingerprintParams) -> np.ndarray:
     """One signed 64-bit key per band; the band number is mixed in so bands never collide."""
     used = values[:, : params.bands * params.rows].astype(np.uint64)
     rows = used.reshape(len(values), params.bands, params.rows)

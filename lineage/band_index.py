@@ -1,0 +1,148 @@
+"""The LSH band index of text records, kept LSM-style: sorted runs ("segments") of (band key,
+record id) pairs, cut into pages, merged in tiers.
+
+A B-tree row per band of each text made storing the index cost more than fingerprinting
+(42 rows a text). Here an ingest batch writes one run, a few hundred page rows for a
+thousand texts. When a level holds `FANOUT` runs they are merged into one of the next level,
+so a lookup searches a few runs: in each, the page fences (the first key of every
+page) say which pages may hold the probe keys, and only those are read.
+
+Records are never deleted, so runs need no tombstones. Band keys mix in their band number,
+so a key alone finds the texts that share that band.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from lineage.db import insert_rows
+from lineage.models import LshPage, LshSegment
+
+PAGE_ENTRIES = 256
+FANOUT = 4
+# A run's level follows from its size (level n holds about LEVEL_BASE x FANOUT^n pairs), so
+# runs of any origin (a batch, a merge, a migration) sit among runs of their size.
+LEVEL_BASE = 1 << 12
+# A merge holds its pairs in memory (16 bytes each, plus the sort's index): runs of up to 2^24
+# pairs (about 400,000 texts) keep an ingest well under 1 GB. Bigger runs are left unmerged.
+MAX_MERGED_ENTRIES = 1 << 24
+_INT64 = np.dtype("<i8")
+
+
+def add_run(session: Session, keys: np.ndarray, record_ids: np.ndarray) -> None:
+    """Index these (key, record id) pairs, in any order: one new run, then the merges it
+    makes due. Runs in the session's transaction, so a batch and its index commit together."""
+    if not len(keys):
+        return
+    order = np.argsort(keys, kind="stable")
+    _write_segment(session, np.asarray(keys)[order], np.asarray(record_ids)[order])
+    _merge_full_levels(session)
+
+
+def candidates(session: Session, keys: Sequence[int]) -> set[int]:
+    """Ids of the records with any of these band keys."""
+    probe = np.unique(np.asarray(keys, dtype=np.int64))
+    if not probe.size:
+        return set()
+    found = []
+    for segment_id, fences in session.execute(select(LshSegment.id, LshSegment.fences)).all():
+        pages = _pages_for(np.frombuffer(fences, _INT64), probe)
+        if not pages:
+            continue
+        for page_keys, page_ids in session.execute(
+            select(LshPage.keys, LshPage.record_ids).where(
+                LshPage.segment_id == segment_id, LshPage.page.in_(pages)
+            )
+        ):
+            hits = np.isin(np.frombuffer(page_keys, _INT64), probe)
+            found.append(np.frombuffer(page_ids, _INT64)[hits])
+    return set(np.concatenate(found).tolist()) if found else set()
+
+
+def entry_count(session: Session) -> int:
+    """How many (key, record id) pairs the index holds."""
+    return int(session.scalar(select(func.coalesce(func.sum(LshSegment.entries), 0))) or 0)
+
+
+def _pages_for(fences: np.ndarray, probe: np.ndarray) -> list[int]:
+    """The pages that may hold any probe key. A key's pairs may begin on the page before the
+    first fence at or above it, and run on to the last page whose fence is at or below it."""
+    first = np.maximum(np.searchsorted(fences, probe, "left") - 1, 0)
+    last = np.searchsorted(fences, probe, "right") - 1
+    pages: set[int] = set()
+    for start, stop in zip(first.tolist(), last.tolist(), strict=True):
+        pages.update(range(start, stop + 1))
+    return sorted(pages)
+
+
+def level_of(entries: int) -> int:
+    return int(math.log(max(entries, LEVEL_BASE) / LEVEL_BASE, FANOUT))
+
+
+def _write_segment(session: Session, keys: np.ndarray, record_ids: np.ndarray) -> None:
+    keys = keys.astype(_INT64, copy=False)
+    record_ids = record_ids.astype(_INT64, copy=False)
+    segment_id = session.execute(
+        insert(LshSegment)
+        .values(level=level_of(len(keys)), entries=len(keys), fences=keys[::PAGE_ENTRIES].tobytes())
+        .returning(LshSegment.id)
+    ).scalar_one()
+    pages = [
+        (
+            segment_id,
+            page,
+            keys[start : start + PAGE_ENTRIES].tobytes(),
+            record_ids[start : start + PAGE_ENTRIES].tobytes(),
+        )
+        for page, start in enumerate(range(0, len(keys), PAGE_ENTRIES))
+    ]
+    insert_rows(session, LshPage.__table__, ("segment_id", "page", "keys", "record_ids"), pages)
+
+
+def _merge_full_levels(session: Session) -> None:
+    while (runs := _full_level(session)) is not None:
+        _merge(session, runs)
+
+
+def _full_level(session: Session) -> list[int] | None:
+    """The oldest `FANOUT` runs of the lowest level that has as many (and whose merge stays
+    within `MAX_MERGED_ENTRIES`), locked (PostgreSQL) so that two ingests never merge the same
+    runs; None when nothing is due, or another ingest is merging them."""
+    levels: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for segment_id, level, entries in session.execute(
+        select(LshSegment.id, LshSegment.level, LshSegment.entries).order_by(LshSegment.id)
+    ):
+        levels[level].append((segment_id, entries))
+    for level in sorted(levels):
+        oldest = levels[level][:FANOUT]
+        if len(oldest) == FANOUT and sum(entries for _, entries in oldest) <= MAX_MERGED_ENTRIES:
+            wanted = [segment_id for segment_id, _ in oldest]
+            locked = session.scalars(
+                select(LshSegment.id).where(LshSegment.id.in_(wanted)).with_for_update()
+            ).all()
+            return wanted if len(locked) == FANOUT else None
+    return None
+
+
+def _merge(session: Session, segment_ids: list[int]) -> None:
+    keys, record_ids = [], []
+    for page_keys, page_ids in session.execute(
+        select(LshPage.keys, LshPage.record_ids)
+        .where(LshPage.segment_id.in_(segment_ids))
+        .order_by(LshPage.segment_id, LshPage.page)
+    ):
+        keys.append(np.frombuffer(page_keys, _INT64))
+        record_ids.append(np.frombuffer(page_ids, _INT64))
+    merged_keys = np.concatenate(keys)
+    del keys
+    # The runs are sorted, so a stable sort (Timsort, merging runs) does little work.
+    order = np.argsort(merged_keys, kind="stable")
+    _write_segment(session, merged_keys[order], np.concatenate(record_ids)[order])
+    session.execute(delete(LshPage).where(LshPage.segment_id.in_(segment_ids)))
+    session.execute(delete(LshSegment).where(LshSegment.id.in_(segment_ids)))

@@ -1,0 +1,143 @@
+"""LSH band keys in sorted runs of pages (lsh_segments, lsh_pages) instead of a row per band
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-26 11:30:00
+
+The keys already stored move into runs in key order, a run per 2^24 pairs at most. The page
+format is written out here rather than imported, so that this revision keeps meaning what it
+meant when `lineage.band_index` changes.
+"""
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0003"
+down_revision: str | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+PAGE_ENTRIES = 256
+FANOUT = 4
+LEVEL_BASE = 1 << 12
+RUN_ENTRIES = 1 << 24
+INT64 = np.dtype("<i8")
+
+segments = sa.table(
+    "lsh_segments",
+    sa.column("id", sa.Integer),
+    sa.column("level", sa.SmallInteger),
+    sa.column("entries", sa.BigInteger),
+    sa.column("fences", sa.LargeBinary),
+)
+pages = sa.table(
+    "lsh_pages",
+    sa.column("segment_id", sa.Integer),
+    sa.column("page", sa.Integer),
+    sa.column("keys", sa.LargeBinary),
+    sa.column("record_ids", sa.LargeBinary),
+)
+bands = sa.table(
+    "lsh_bands",
+    sa.column("key", sa.BigInteger),
+    sa.column("record_id", sa.Integer),
+    sa.column("band", sa.SmallInteger),
+)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "lsh_segments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("level", sa.SmallInteger(), nullable=False),
+        sa.Column("entries", sa.BigInteger(), nullable=False),
+        sa.Column("fences", sa.LargeBinary(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_lsh_segments")),
+    )
+    with op.batch_alter_table("lsh_segments", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_lsh_segments_level"), ["level"], unique=False)
+    op.create_table(
+        "lsh_pages",
+        sa.Column("segment_id", sa.Integer(), nullable=False),
+        sa.Column("page", sa.Integer(), nullable=False),
+        sa.Column("keys", sa.LargeBinary(), nullable=False),
+        sa.Column("record_ids", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["segment_id"],
+            ["lsh_segments.id"],
+            name=op.f("fk_lsh_pages_segment_id_lsh_segments"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("segment_id", "page", name=op.f("pk_lsh_pages")),
+        sqlite_with_rowid=False,
+    )
+    connection = op.get_bind()
+    rows = connection.execute(
+        sa.select(bands.c.key, bands.c.record_id).order_by(bands.c.key, bands.c.record_id),
+        execution_options={"stream_results": True},
+    )
+    while chunk := rows.fetchmany(RUN_ENTRIES):
+        pairs = np.array(chunk, dtype=np.int64)
+        _write_run(connection, pairs[:, 0], pairs[:, 1])
+    op.drop_table("lsh_bands")
+
+
+def _write_run(connection: sa.Connection, keys: np.ndarray, record_ids: np.ndarray) -> None:
+    level = int(math.log(max(len(keys), LEVEL_BASE) / LEVEL_BASE, FANOUT))
+    segment_id = connection.execute(
+        segments.insert()
+        .values(level=level, entries=len(keys), fences=keys[::PAGE_ENTRIES].astype(INT64).tobytes())
+        .returning(segments.c.id)
+    ).scalar_one()
+    connection.execute(
+        pages.insert(),
+        [
+            {
+                "segment_id": segment_id,
+                "page": page,
+                "keys": keys[start : start + PAGE_ENTRIES].astype(INT64).tobytes(),
+                "record_ids": record_ids[start : start + PAGE_ENTRIES].astype(INT64).tobytes(),
+            }
+            for page, start in enumerate(range(0, len(keys), PAGE_ENTRIES))
+        ],
+    )
+
+
+def downgrade() -> None:
+    op.create_table(
+        "lsh_bands",
+        sa.Column("key", sa.BigInteger(), nullable=False),
+        sa.Column("record_id", sa.Integer(), nullable=False),
+        sa.Column("band", sa.SmallInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["record_id"],
+            ["records.id"],
+            name=op.f("fk_lsh_bands_record_id_records"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("key", "record_id", "band", name=op.f("pk_lsh_bands")),
+        sqlite_with_rowid=False,
+    )
+    connection = op.get_bind()
+    for page_keys, page_ids in connection.execute(sa.select(pages.c.keys, pages.c.record_ids)):
+        # Runs do not keep band numbers, and revision 0002's code reads only key and record
+        # id; the keys mix in their band, so (key, record_id) stays unique under band 0.
+        connection.execute(
+            bands.insert(),
+            [
+                {"key": key, "record_id": record_id, "band": 0}
+                for key, record_id in zip(
+                    np.frombuffer(page_keys, INT64).tolist(),
+                    np.frombuffer(page_ids, INT64).tolist(),
+                    strict=True,
+                )
+            ],
+        )
+    op.drop_table("lsh_pages")
+    with op.batch_alter_table("lsh_segments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_lsh_segments_level"))
+    op.drop_table("lsh_segments")

@@ -1,0 +1,84 @@
+"""The LSH band index (`lineage.band_index`) on a real database: what goes in is found,
+runs merge in tiers, and band rows of the old schema move into runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import func, select, text
+
+from lineage import band_index
+from lineage.db import connect, current_revision, head_revision, session_scope
+from lineage.models import LshSegment
+from tests.conftest import band_entries
+
+
+def _add(url: str, keys: np.ndarray, record_ids: np.ndarray) -> None:
+    with session_scope(connect(url)) as session:
+        band_index.add_run(session, keys, record_ids)
+
+
+def test_candidates_are_exactly_the_records_sharing_a_key(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'index.db'}"
+    rng = np.random.default_rng(0)
+    # Few distinct keys, so that one key's pairs span several pages and several runs.
+    keys = rng.integers(-50, 50, 20_000) * np.int64(1 << 40)
+    record_ids = np.arange(len(keys))
+    for start in range(0, len(keys), 2_500):
+        _add(url, keys[start : start + 2_500], record_ids[start : start + 2_500])
+
+    with session_scope(connect(url)) as session:
+        for probe in ([3 << 40], [-50 << 40, 49 << 40, 7], [12345], []):
+            expected = set(record_ids[np.isin(keys, probe)].tolist())
+            assert band_index.candidates(session, probe) == expected
+        assert band_entries(session) == sorted(zip(keys.tolist(), record_ids.tolist(), strict=True))
+
+
+def test_full_levels_merge_so_runs_stay_few(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'index.db'}"
+    rng = np.random.default_rng(1)
+    runs = 40
+    for run in range(runs):
+        keys = rng.integers(-(1 << 62), 1 << 62, 500)
+        _add(url, keys, np.full(500, run))
+
+    with session_scope(connect(url)) as session:
+        levels = session.execute(
+            select(LshSegment.level, func.count()).group_by(LshSegment.level)
+        ).all()
+        assert band_index.entry_count(session) == runs * 500
+        # 40 runs in fours: never FANOUT runs left waiting at one level.
+        assert all(count < band_index.FANOUT for _, count in levels)
+        assert sum(count for _, count in levels) < 10
+        assert band_index.candidates(session, [int(keys[7])]) == {runs - 1}
+
+
+def test_band_rows_of_the_old_schema_move_into_runs(tmp_path: Path):
+    from alembic import command
+
+    from lineage.db import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = connect(url, upgrade=False)
+    with engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0002")
+        connection.execute(
+            text("INSERT INTO records (id, sha256, kind, size_bytes) VALUES (1, 'a', 'text', 1)")
+        )
+        connection.execute(
+            text("INSERT INTO records (id, sha256, kind, size_bytes) VALUES (2, 'b', 'text', 1)")
+        )
+        connection.execute(
+            text("INSERT INTO lsh_bands (key, record_id, band) VALUES (:key, :record, :band)"),
+            [{"key": key, "record": 1 + key % 2, "band": key % 7} for key in range(-600, 600)],
+        )
+
+    engine = connect(url)
+
+    assert current_revision(engine) == head_revision()
+    with session_scope(engine) as session:
+        assert band_entries(session) == sorted((key, 1 + key % 2) for key in range(-600, 600))
+        assert band_index.candidates(session, [-599, 10]) == {1, 2}
