@@ -214,7 +214,7 @@ def ingest_once(
     """Seconds for one end-to-end ingest of `folder` into a freshly created database."""
     engine = connect(db_url)
     summary: list[IngestSummary] = []
-    options = IngestOptions(dataset="bench", jobs=jobs, decode_threads=threads)
+    options = IngestOptions(dataset="bench", jobs=jobs, threads=threads)
     seconds = timed(lambda: summary.append(ingest_paths(engine, [folder], options)))
     engine.dispose()
     check_summary(summary[0], expected)
@@ -290,7 +290,7 @@ def bench_images(
         ),
         lambda: timed(lambda: phash_baseline(paths)),
     )
-    decoding = IngestOptions("bench", jobs=jobs, decode_threads=threads).image_threads
+    decoding = IngestOptions("bench", jobs=jobs, threads=threads).threads_per_process
     label = (
         f"images: {count} JPEG {IMAGE_SIZE[0]}x{IMAGE_SIZE[1]}, --jobs {jobs}, "
         f"{decoding} decoding thread(s) per process"

@@ -14,23 +14,28 @@ import os
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
 from lineage.crawl import ContentItem, CorpusFile, CorpusRoot, ItemProblem, list_corpus, read_items
 from lineage.crawl.walk import SkippedFile, file_locator, file_size, locator_under
-from lineage.db import session_scope
+from lineage.db import insert_rows, session_scope
 from lineage.errors import InputError
 from lineage.evidence import Evidence, declared_evidence, license_file_evidence, store_evidence
 from lineage.fingerprint import DEFAULT_TEXT_PARAMS, TextFingerprintParams, check_compatible
-from lineage.fingerprint.batch import FingerprintResult, FingerprintTask, fingerprint_chunk
+from lineage.fingerprint.batch import (
+    EMPTY_RECORD,
+    FingerprintResult,
+    FingerprintTask,
+    fingerprint_chunk,
+)
 from lineage.licenses import UNKNOWN_LICENSE, normalize_license
 from lineage.manifest import merkle_root
 from lineage.models import (
@@ -52,9 +57,29 @@ from lineage.store import (
 )
 
 DEFAULT_BATCH_SIZE = 1000
-# Batches whose fingerprints worker processes compute while this one stores the one before.
+# Batches whose fingerprints the workers compute while this thread stores the one before.
 PIPELINE_DEPTH = 2
+# A batch also closes at this much content: long documents still make batches small enough
+# for reading, fingerprinting and storing to overlap.
+BATCH_BYTES = 1 << 22
 MAX_ERRORS_IN_SUMMARY = 20
+# New records and occurrences go straight to the driver (see `insert_rows`), in these columns.
+RECORD_COLUMNS = (
+    "sha256",
+    "kind",
+    "size_bytes",
+    "training_use",
+    *EMPTY_RECORD,
+    "rights",
+)
+OCCURRENCE_COLUMNS = (
+    "dataset_version_id",
+    "locator",
+    "record_id",
+    "source_id",
+    "license_id",
+    "license_origin",
+)
 DELETE_CHUNK = 500
 VANISHED_CHUNK = 10_000
 
@@ -78,22 +103,23 @@ class IngestOptions:
     jobs: int = 1
     text_params: TextFingerprintParams = DEFAULT_TEXT_PARAMS
 
-    # Image decoding threads per process; by default, the cores the worker processes leave.
-    decode_threads: int | None = None
+    # Fingerprinting threads per process; by default, the cores the worker processes leave.
+    threads: int | None = None
 
     @property
-    def image_threads(self) -> int:
-        """Threads each process decodes images on: `decode_threads`, else the cores this
-        process may run on (its CPU affinity) shared among the `jobs` processes."""
-        if self.decode_threads is not None:
-            return self.decode_threads
+    def threads_per_process(self) -> int:
+        """Threads each process fingerprints on: `threads`, else the cores this process may
+        run on (its CPU affinity) shared among the `jobs` processes. Threads pay off because
+        the text signer and Pillow's decoders let go of the GIL."""
+        if self.threads is not None:
+            return self.threads
         return max(1, len(os.sched_getaffinity(0)) // self.jobs)
 
     def __post_init__(self) -> None:
         if self.jobs < 1:
             raise InputError("--jobs must be at least 1")
-        if self.decode_threads is not None and self.decode_threads < 1:
-            raise InputError("decoding threads must be at least 1")
+        if self.threads is not None and self.threads < 1:
+            raise InputError("fingerprinting threads must be at least 1")
         if self.batch_size < 1:
             raise InputError("the batch size must be at least 1")
 
@@ -191,7 +217,7 @@ def ingest_paths(
     summary.skipped = listing.skipped
     if progress is not None:
         progress.start(listing.file_count, listing.total_bytes)
-    with _worker_pool(options.jobs) as executor:
+    with _worker_pool(options) as executor:
         ingestor = _Ingestor(engine, run.id, run.dataset_version_id, options, summary, executor)
         try:
             ingestor.ingest(listing.files(), progress)
@@ -206,15 +232,18 @@ def ingest_paths(
 
 
 @contextmanager
-def _worker_pool(jobs: int) -> Iterator[Executor | None]:
-    """Worker processes for fingerprinting; none for one job. Forked where the platform can
-    (spawning re-imports everything, a second per worker); workers only run the pure
+def _worker_pool(options: IngestOptions) -> Iterator[Executor]:
+    """Where fingerprints are computed while this thread reads and stores. For one job,
+    threads of this process. For more, worker processes, forked where the platform can
+    (spawning re-imports everything, a second per worker); they only run the pure
     `fingerprint_chunk` and never touch the database connections they inherit."""
-    if jobs == 1:
-        yield None
+    if options.jobs == 1:
+        with ThreadPoolExecutor(options.threads_per_process) as pool:
+            yield pool
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(options.jobs, mp_context=context) as pool:
         yield pool
 
 
@@ -316,6 +345,13 @@ def _refresh_manifest(session: Session, version: DatasetVersion) -> None:
     version.size_bytes = sum(size for _, size in rows)
 
 
+def _record_row(row: dict[str, Any]) -> tuple[Any, ...]:
+    """A new record's values in `RECORD_COLUMNS` order, for the driver (JSON as text)."""
+    rights = row["rights"]
+    values = row | {"rights": json.dumps(rights) if rights is not None else None}
+    return tuple(values[column] for column in RECORD_COLUMNS)
+
+
 def _fingerprint_task(item: ContentItem) -> FingerprintTask:
     return (item.kind, item.data) if item.kind == "image" else (item.kind, item.text or "")
 
@@ -387,7 +423,7 @@ class _Ingestor:
         version_id: int,
         options: IngestOptions,
         summary: IngestSummary,
-        executor: Executor | None = None,
+        executor: Executor,
     ) -> None:
         self.engine = engine
         self.executor = executor
@@ -396,6 +432,7 @@ class _Ingestor:
         self.options = options
         self.summary = summary
         self.pending: list[_Pending] = []
+        self.pending_bytes = 0
         self.problems: list[ProblemReport] = []
         self.license_ids: dict[str | None, int] = {}
         self.license_names: dict[int, str] = {}
@@ -471,7 +508,8 @@ class _Ingestor:
                 source_id=self._source_id(item.source_uri or self._root_source(file.root)),
             )
         )
-        if len(self.pending) >= self.options.batch_size:
+        self.pending_bytes += len(item.data)
+        if len(self.pending) >= self.options.batch_size or self.pending_bytes >= BATCH_BYTES:
             self._flush()
 
     def _problem(self, problem: ProblemReport) -> None:
@@ -545,13 +583,13 @@ class _Ingestor:
         return self.source_ids[uri]
 
     def _flush(self) -> None:
-        """Close the pending batch. With worker processes its fingerprints are computed while
-        this process reads on and stores the batches before it, in order; each batch is
-        stored, with the problems met so far, in one transaction."""
+        """Close the pending batch. The workers compute its fingerprints while this thread
+        reads on and stores the batches before it, in order; each batch is stored, with the
+        problems met so far, in one transaction."""
         pending, self.pending = self.pending, []
         self.batches.append(self._close(pending))
-        depth = PIPELINE_DEPTH if self.executor is not None else 0
-        while len(self.batches) > depth:
+        self.pending_bytes = 0
+        while len(self.batches) > PIPELINE_DEPTH:
             self._store(self.batches.popleft())
 
     def _close(self, pending: list[_Pending]) -> _Batch:
@@ -615,9 +653,11 @@ class _Ingestor:
         if not fresh:
             return known
         keys = {sha: row.pop("index_keys") for sha, row in fresh.items()}
-        records = Record.__table__
+        insert_rows(
+            session, Record.__table__, RECORD_COLUMNS, [_record_row(r) for r in fresh.values()]
+        )
         inserted = session.execute(
-            insert(records).returning(records.c.sha256, records.c.id), list(fresh.values())
+            select(Record.sha256, Record.id).where(Record.sha256.in_(list(fresh)))
         ).all()
         known.update(dict(inserted))
         self.summary.records_added += len(inserted)
@@ -640,15 +680,18 @@ class _Ingestor:
     def _fingerprint_all(
         self, tasks: list[FingerprintTask]
     ) -> Callable[[], list[FingerprintResult]]:
-        """Fingerprints computed in this process now, or submitted to the worker processes in
-        chunks; the call returned gives them, waiting for the workers where they run."""
-        params, threads = self.options.text_params, self.options.image_threads
-        if self.executor is None or len(tasks) < 2:
-            results = fingerprint_chunk(tasks, params, threads)
-            return lambda: results
-        size = -(-len(tasks) // (self.options.jobs * 2))
+        """Fingerprints submitted to the workers in chunks, two per worker; the call returned
+        gives them in order, waiting for the workers where needed. In worker processes each
+        chunk decodes its images on the process's threads; threads share out chunks instead."""
+        options = self.options
+        in_threads = options.jobs == 1
+        workers = options.threads_per_process if in_threads else options.jobs
+        chunk_threads = 1 if in_threads else options.threads_per_process
+        size = max(1, -(-len(tasks) // (workers * 2)))
         futures = [
-            self.executor.submit(fingerprint_chunk, tasks[start : start + size], params, threads)
+            self.executor.submit(
+                fingerprint_chunk, tasks[start : start + size], options.text_params, chunk_threads
+            )
             for start in range(0, len(tasks), size)
         ]
         return lambda: [result for future in futures for result in future.result()]
@@ -676,14 +719,11 @@ class _Ingestor:
             }
             current = existing.get(entry.item.locator)
             if current is None:
-                new_rows.append(
-                    wanted | {"dataset_version_id": self.version_id, "locator": entry.item.locator}
-                )
+                new_rows.append((self.version_id, entry.item.locator, *wanted.values()))
             elif any(getattr(current, key) != value for key, value in wanted.items()):
                 session.execute(
                     update(Occurrence).where(Occurrence.id == current.id).values(wanted)
                 )
                 self.summary.occurrences_updated += 1
-        if new_rows:
-            session.execute(insert(Occurrence.__table__), new_rows)
-            self.summary.occurrences_added += len(new_rows)
+        insert_rows(session, Occurrence.__table__, OCCURRENCE_COLUMNS, new_rows)
+        self.summary.occurrences_added += len(new_rows)

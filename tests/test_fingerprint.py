@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 from pathlib import Path
 
 import imagehash
@@ -244,3 +245,23 @@ def test_the_ascii_fast_path_finds_the_tokens_the_general_one_does(text: str):
     normalized = text_module.normalize_text(text)
     expected = text_module.token_hashes(text_module.tokens(normalized))
     assert np.array_equal(text_module.text_token_hashes(normalized), expected)
+
+
+def _ascii_texts(count: int) -> list[str]:
+    """Random ASCII of every kind: control characters (the \\x1c-\\x1f separators split words
+    in str.split), capitals, punctuation, runs of spaces at either end."""
+    rng = random.Random(3)
+    alphabet = [chr(code) for code in range(128)] + [" "] * 20 + list("abcXYZ_09") * 10
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 400))) for _ in range(count)]
+
+
+def test_the_compiled_signer_equals_the_numpy_one():
+    texts = ["", " ", "one", "Two  WORDS", "\x1cx\x1fy\tz", "银杏树", "naïve café"]
+    texts += [make_document(seed) for seed in range(5)] + _ascii_texts(300)
+
+    compiled = sign_texts(texts, DEFAULT_TEXT_PARAMS, compiled=True)
+    reference = sign_texts(texts, DEFAULT_TEXT_PARAMS)
+
+    assert np.array_equal(compiled.values, reference.values)
+    assert np.array_equal(compiled.band_keys, reference.band_keys)
+    assert compiled.text_sha256 == reference.text_sha256

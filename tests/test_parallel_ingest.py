@@ -92,7 +92,7 @@ def test_small_batches_in_flight_give_what_one_process_gives(tmp_path: Path):
     snapshots, problems = [], []
     for jobs in (1, 2):
         url = f"sqlite:///{tmp_path / f'jobs{jobs}.db'}"
-        options = IngestOptions(dataset="d", jobs=jobs, batch_size=3, decode_threads=2)
+        options = IngestOptions(dataset="d", jobs=jobs, batch_size=3, threads=2)
         summary = ingest_paths(connect(url), [corpus], options)
         assert summary.exit_code == 2
         snapshots.append(_snapshot(url))
@@ -118,7 +118,7 @@ def test_a_huge_picture_after_threaded_decoding_is_a_problem_not_a_crash(tmp_pat
         make_image(corpus / f"small{seed}.png", seed=seed, size=32)
     # Above Pillow's decompression-bomb warning (about 89 million pixels); 1 bit per pixel.
     Image.new("1", (9500, 9500)).save(corpus / "zz-huge.png")
-    options = IngestOptions(dataset="p", batch_size=4, decode_threads=4)
+    options = IngestOptions(dataset="p", batch_size=4, threads=4)
 
     summary = ingest_paths(connect(f"sqlite:///{tmp_path / 'p.db'}"), [corpus], options)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from lineage.errors import InputError
 from lineage.fingerprint.image import fingerprint_image, image_keys
-from lineage.fingerprint.text import TextFingerprintParams, is_empty, sign_texts
+from lineage.fingerprint.text import TextFingerprintParams, empty_rows, sign_texts
 
 # (kind, payload): an image's bytes, or a text; a text's bytes are never sent to a worker too.
 FingerprintTask = tuple[str, bytes | str]
@@ -26,20 +26,20 @@ def fingerprint_chunk(
     Texts are signed together; images are decoded on `image_threads` threads (Pillow lets go
     of the GIL while it decodes). Pure, so it runs the same in a worker."""
     texts = [index for index, (kind, _) in enumerate(tasks) if kind != "image"]
-    signed = sign_texts([str(tasks[index][1]) for index in texts], params)
+    signed = sign_texts([str(tasks[index][1]) for index in texts], params, compiled=True)
     results: list[FingerprintResult] = [({}, None) for _ in tasks]
     images = [index for index, (kind, _) in enumerate(tasks) if kind == "image"]
     image_rows = _image_rows([bytes(tasks[index][1]) for index in images], image_threads)
     for index, row in zip(images, image_rows, strict=True):
         results[index] = row
-    for position, index in enumerate(texts):
+    signatures = [values.tobytes() for values in signed.values.astype("<u4", copy=False)]
+    for position, (index, empty) in enumerate(zip(texts, empty_rows(signed.values), strict=True)):
+        keys = signed.band_keys[position]
         results[index] = (
             {
                 "text_sha256": signed.text_sha256[position],
-                "minhash": signed.values[position].astype("<u4").tobytes(),
-                "index_keys": signed.band_keys[position][:0]
-                if is_empty(signed.values[position])
-                else signed.band_keys[position],
+                "minhash": signatures[position],
+                "index_keys": keys[:0] if empty else keys,
             },
             None,
         )

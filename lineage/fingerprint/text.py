@@ -253,6 +253,11 @@ def is_empty(values: np.ndarray) -> bool:
     return bool(np.all(values == _EMPTY))
 
 
+def empty_rows(values: np.ndarray) -> np.ndarray:
+    """`is_empty` of each signature of a (texts x num_perm) matrix."""
+    return np.all(values == _EMPTY, axis=1)
+
+
 @dataclass(frozen=True)
 class TextSignatures:
     """Fingerprints of many texts as arrays: what ingest stores, without per-text objects."""
@@ -262,14 +267,24 @@ class TextSignatures:
     band_keys: np.ndarray  # (texts, bands) int64
 
 
-def sign_texts(texts: Sequence[str], params: TextFingerprintParams) -> TextSignatures:
-    """Fingerprint many texts at once; equal to fingerprinting each, but vectorised."""
+def sign_texts(
+    texts: Sequence[str], params: TextFingerprintParams, compiled: bool = False
+) -> TextSignatures:
+    """Fingerprint many texts at once; equal to fingerprinting each, but vectorised. With
+    `compiled`, ASCII texts go through the numba signer (worth its import for batches)."""
     values = np.full((len(texts), params.num_perm), _EMPTY, dtype=np.uint32)
+    digests = [""] * len(texts)
+    rest: Sequence[int] = range(len(texts))
+    if compiled:
+        plain = [i for i, text in enumerate(texts) if text.isascii() and len(text) <= SEGMENT_CHARS]
+        _sign_compiled(texts, plain, params, values, digests)
+        rest = sorted(set(rest).difference(plain))
     buffer = np.empty((params.num_perm, 2 * SIGNATURE_ROWS), np.uint32)
-    digests, group, group_rows = [], [], 0
-    for index, text in enumerate(texts):
-        normalized = normalize_text(text)
-        digests.append(hashlib.sha256(normalized.encode()).hexdigest())
+    group: list[tuple[int, np.ndarray]] = []
+    group_rows = 0
+    for index in rest:
+        normalized = normalize_text(texts[index])
+        digests[index] = hashlib.sha256(normalized.encode()).hexdigest()
         if len(normalized) > SEGMENT_CHARS:
             values[index] = signature(_segment_hashes(normalized, params.ngram), params, buffer)
             continue
@@ -285,6 +300,27 @@ def sign_texts(texts: Sequence[str], params: TextFingerprintParams) -> TextSigna
             group, group_rows = [], 0
     _sign_group(group, values, params, buffer)
     return TextSignatures(digests, values, band_keys(values, params))
+
+
+def _sign_compiled(
+    texts: Sequence[str],
+    indexes: list[int],
+    params: TextFingerprintParams,
+    values: np.ndarray,
+    digests: list[str],
+) -> None:
+    if not indexes:
+        return
+    from lineage.fingerprint.compiled import sign_ascii  # deferred: numba's import is 0.2 s
+
+    signed, normalized = sign_ascii(
+        [texts[index].encode() for index in indexes],
+        *_permutations(params.num_perm, params.seed),
+        params.ngram,
+    )
+    values[indexes] = signed
+    for index, text in zip(indexes, normalized, strict=True):
+        digests[index] = hashlib.sha256(text).hexdigest()
 
 
 def _sign_group(
