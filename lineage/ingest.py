@@ -214,13 +214,13 @@ def ingest_paths(
     with session_scope(engine) as session:
         run = _start_run(session, listing.roots, options)
         summary = IngestSummary(run.id, options.dataset, _version_of(session, run))
-    summary.skipped = listing.skipped
     if progress is not None:
-        progress.start(listing.file_count, listing.total_bytes)
+        progress.start(*listing.count())
     with _worker_pool(options) as executor:
         ingestor = _Ingestor(engine, run.id, run.dataset_version_id, options, summary, executor)
         try:
             ingestor.ingest(listing.files(), progress)
+            summary.skipped = listing.skipped
             ingestor.record_evidence(listing.roots, listing.license_files)
             ingestor.remove_vanished([root.label for root in listing.roots])
         except BaseException:

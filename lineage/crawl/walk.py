@@ -93,44 +93,49 @@ class CorpusRoot:
 
 @dataclass
 class CorpusListing:
-    """What a first walk of the roots found: the licence files and skipped files, and how
-    many content files there are. The content files themselves are walked again by
-    `files()`, in the same order, so a corpus of millions of files is never held in memory."""
+    """The roots of a crawl, and what walking them found besides content: licence files and
+    skipped files, collected as `files()` streams the content files (so a corpus of millions
+    of files is never held in memory)."""
 
     roots: list[CorpusRoot] = field(default_factory=list)
     license_files: list[CorpusFile] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
-    file_count: int = 0
-    total_bytes: int = 0
 
     def files(self) -> Iterator[CorpusFile]:
+        self.license_files, self.skipped = [], []
+        for found, root in _found_files(self.roots):
+            classified = _classify(root, found)
+            if isinstance(classified, SkippedFile):
+                self.skipped.append(classified)
+            elif classified is not None and classified.kind is FileKind.LICENSE:
+                self.license_files.append(classified)
+            elif classified is not None:
+                yield classified
+
+    def count(self) -> tuple[int, int]:
+        """How many content files there are and their bytes: a walk of its own, for a
+        progress bar, which is the only reader."""
+        files = total_bytes = 0
         for found, root in _found_files(self.roots):
             classified = _classify(root, found)
             if isinstance(classified, CorpusFile) and classified.kind is not FileKind.LICENSE:
-                yield classified
+                files += 1
+                total_bytes += file_size(classified.path)
+        return files, total_bytes
 
 
 def list_corpus(paths: list[Path]) -> CorpusListing:
-    """The roots of `paths`, walked once to count their content files and collect what
-    describes them (licence files) or cannot be read (skipped files)."""
+    """The roots of `paths`, ready to walk."""
     for raw in paths:
         if not raw.exists():
             raise InputError(f"no such file or folder: {raw}")
     resolved = list(dict.fromkeys(raw.resolve() for raw in paths))
-    roots = [
-        CorpusRoot(path, label) for path, label in zip(resolved, root_labels(resolved), strict=True)
-    ]
-    listing = CorpusListing(roots)
-    for found, root in _found_files(roots):
-        classified = _classify(root, found)
-        if isinstance(classified, SkippedFile):
-            listing.skipped.append(classified)
-        elif classified is not None and classified.kind is FileKind.LICENSE:
-            listing.license_files.append(classified)
-        elif classified is not None:
-            listing.file_count += 1
-            listing.total_bytes += file_size(classified.path)
-    return listing
+    return CorpusListing(
+        [
+            CorpusRoot(path, label)
+            for path, label in zip(resolved, root_labels(resolved), strict=True)
+        ]
+    )
 
 
 def _found_files(roots: list[CorpusRoot]) -> Iterator[tuple[_Found, CorpusRoot]]:

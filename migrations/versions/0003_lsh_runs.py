@@ -4,9 +4,10 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-26 11:30:00
 
-The keys already stored move into runs in key order, a run per 2^24 pairs at most. The page
-format is written out here rather than imported, so that this revision keeps meaning what it
-meant when `lineage.band_index` changes.
+The keys already stored move into runs in key order, a run per 2^21 pairs (about 50,000
+texts, so memory stays bounded), which later ingests merge. The page format is written out
+here rather than imported, so that this revision keeps meaning what it meant when
+`lineage.band_index` changes.
 """
 
 import math
@@ -24,7 +25,7 @@ depends_on: str | Sequence[str] | None = None
 PAGE_ENTRIES = 256
 FANOUT = 4
 LEVEL_BASE = 1 << 12
-RUN_ENTRIES = 1 << 24
+RUN_ENTRIES = 1 << 21
 INT64 = np.dtype("<i8")
 
 segments = sa.table(
