@@ -255,9 +255,25 @@ def _ascii_texts(count: int) -> list[str]:
     return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 400))) for _ in range(count)]
 
 
+def _unicode_texts(count: int) -> list[str]:
+    """Random text from many scripts: CJK and Thai (a token per character), accents and
+    combining marks, fullwidth forms and ligatures (NFKC), ß (case folding), Unicode spaces and
+    punctuation, emoji, digits of other scripts."""
+    rng = random.Random(4)
+    pieces = [
+        *"银杏树の葉ไทยລາວ한국어Ελληνικάкириллицаعربيעבריתहिन्दी",
+        *"éÅçßİıŉǅﬁ①²Ａｂｃ\u0301\u0308\u00a0\u2028\u3000\u200b—…«»“”・、。😀🇫🇷٣४",
+        *"abc XYZ_09 .,;",
+        " ",
+        " ",
+    ]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 300))) for _ in range(count)]
+
+
 def test_the_compiled_signer_equals_the_numpy_one():
     texts = ["", " ", "one", "Two  WORDS", "\x1cx\x1fy\tz", "银杏树", "naïve café"]
     texts += [make_document(seed) for seed in range(5)] + _ascii_texts(300)
+    texts += _unicode_texts(300)
 
     compiled = sign_texts(texts, DEFAULT_TEXT_PARAMS, compiled=True)
     reference = sign_texts(texts, DEFAULT_TEXT_PARAMS)

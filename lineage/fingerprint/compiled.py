@@ -1,17 +1,23 @@
-"""The text signer compiled with numba, for ASCII texts: normalise, tokenise, hash tokens
-(CRC-32), combine them into shingle hashes and keep the MinHash minima in one pass over the
-bytes, with no Python object per token or shingle.
+"""The text signer compiled with numba: tokenise, hash tokens (CRC-32), combine them into
+shingle hashes and keep the MinHash minima in one pass over a text's bytes, with no Python
+object per token or shingle. ASCII texts are normalised in the same pass; others are
+normalised by `normalize_text` (NFKC and case folding need Unicode's tables) and tokenised
+here from their UTF-8, with a table of what `\\w` matches for each code point.
 
 It computes exactly what `lineage.fingerprint.text` computes in numpy (tests hold the two
-equal): the numpy path stays for other scripts, for texts too long to batch, and for one-off
-lookups, which should not pay numba's import. Compiled code is cached on disk by numba, so
-only the first ingest after an install compiles it (about half a second).
+equal): the numpy path stays for texts too long to batch and for one-off lookups, which
+should not pay numba's import. Compiled code is cached on disk by numba, so only the first
+ingest after an install compiles it (about half a second).
 """
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 from numba import njit
+
+from lineage.fingerprint.text import UNSPACED_RANGES
 
 # str.split()'s ASCII whitespace: tab to carriage return, the four separators, space.
 _SPACES = np.zeros(256, np.bool_)
@@ -34,20 +40,34 @@ def _crc32_table() -> np.ndarray:
 
 
 _CRC32 = _crc32_table()
+# Classes of code points in `_code_point_classes`.
+_SEPARATOR, _WORD, _SINGLE = 0, 1, 2
+
+
+@cache
+def _code_point_classes() -> np.ndarray:
+    """For every code point: a single-character token (scripts without spaces), a word
+    character (`\\w`: alphanumeric or underscore, by this Python's Unicode tables), or neither."""
+    classes = np.fromiter(
+        (_WORD if chr(code).isalnum() else _SEPARATOR for code in range(0x110000)),
+        np.uint8,
+        0x110000,
+    )
+    classes[ord("_")] = _WORD
+    for first, last in UNSPACED_RANGES:
+        classes[first : last + 1] = _SINGLE
+    return classes
 
 
 def sign_ascii(
     texts: list[bytes], a: np.ndarray, b: np.ndarray, ngram: int
 ) -> tuple[np.ndarray, list[bytes]]:
     """MinHash values (texts x permutations) and normalised bytes of ASCII texts."""
-    lengths = np.fromiter(map(len, texts), np.int64, len(texts))
-    ends = np.cumsum(lengths)
-    data = np.frombuffer(b"".join(texts), np.uint8)
+    data, ends, tokens = _packed(texts)
     values = np.empty((len(texts), len(a)), np.uint32)
     normalized = np.empty(len(data), np.uint8)
     normalized_ends = np.empty(len(texts), np.int64)
-    tokens = np.empty(int(lengths.max(initial=0)) // 2 + 1, np.uint32)
-    _sign(
+    _sign_ascii(
         data,
         ends,
         a,
@@ -61,16 +81,30 @@ def sign_ascii(
         normalized_ends,
         tokens,
     )
-    starts = np.concatenate([[0], ends[:-1]])
-    view = normalized.tobytes()
+    packed = normalized.tobytes()
+    starts = [0, *ends[:-1].tolist()]
     return values, [
-        view[start:end]
-        for start, end in zip(starts.tolist(), normalized_ends.tolist(), strict=True)
+        packed[start:end] for start, end in zip(starts, normalized_ends.tolist(), strict=True)
     ]
 
 
+def sign_normalized(texts: list[bytes], a: np.ndarray, b: np.ndarray, ngram: int) -> np.ndarray:
+    """MinHash values (texts x permutations) of texts already normalised, in UTF-8."""
+    data, ends, tokens = _packed(texts)
+    values = np.empty((len(texts), len(a)), np.uint32)
+    _sign_utf8(data, ends, a, b, ngram, _code_point_classes(), _CRC32, values, tokens)
+    return values
+
+
+def _packed(texts: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The texts end to end, where each ends, and room for the tokens of the longest."""
+    lengths = np.fromiter(map(len, texts), np.int64, len(texts))
+    tokens = np.empty(int(lengths.max(initial=0)) // 2 + 1, np.uint32)
+    return np.frombuffer(b"".join(texts), np.uint8), np.cumsum(lengths), tokens
+
+
 @njit(cache=True, nogil=True)
-def _sign(
+def _sign_ascii(
     data, ends, a, b, ngram, spaces, word_bytes, crc32, values, normalized, normalized_ends, tokens
 ):
     start = 0
@@ -80,6 +114,15 @@ def _sign(
         count = _token_hashes(normalized, start, normalized_ends[text], word_bytes, crc32, tokens)
         _minima(tokens, count, a, b, ngram, values[text])
         start = end
+
+
+@njit(cache=True, nogil=True)
+def _sign_utf8(data, ends, a, b, ngram, classes, crc32, values, tokens):
+    start = 0
+    for text in range(len(ends)):
+        count = _utf8_token_hashes(data, start, ends[text], classes, crc32, tokens)
+        _minima(tokens, count, a, b, ngram, values[text])
+        start = ends[text]
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -111,13 +154,63 @@ def _token_hashes(text, start, end, word_bytes, crc32, tokens):
         if not word_bytes[text[index]]:
             index += 1
             continue
-        crc = np.uint32(0xFFFFFFFF)
+        first = index
         while index < end and word_bytes[text[index]]:
-            crc = crc32[(crc ^ np.uint32(text[index])) & np.uint32(0xFF)] ^ (crc >> np.uint32(8))
             index += 1
-        tokens[count] = crc ^ np.uint32(0xFFFFFFFF)
+        tokens[count] = _crc32(text, first, index, crc32)
         count += 1
     return count
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _utf8_token_hashes(text, start, end, classes, crc32, tokens):
+    """CRC-32 of the UTF-8 of each token, into `tokens`; returns how many. A token is a run of
+    word characters, or one character of a script written without spaces."""
+    count = 0
+    index = start
+    run = -1  # where the current run of word characters began
+    while index <= end:
+        code, width = _code_point(text, index, end)
+        kind = classes[code] if index < end else _SEPARATOR
+        if run >= 0 and kind != _WORD:
+            tokens[count] = _crc32(text, run, index, crc32)
+            count += 1
+            run = -1
+        if kind == _SINGLE:
+            tokens[count] = _crc32(text, index, index + width, crc32)
+            count += 1
+        elif kind == _WORD and run < 0:
+            run = index
+        index += width
+    return count
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _code_point(text, index, end):
+    """The code point starting at `index` of valid UTF-8, and its width in bytes."""
+    if index >= end:
+        return 0, 1
+    lead = np.int64(text[index])
+    if lead < 0x80:
+        return lead, 1
+    if lead < 0xE0:
+        return ((lead & 0x1F) << 6) | (text[index + 1] & 0x3F), 2
+    if lead < 0xF0:
+        return ((lead & 0x0F) << 12) | ((text[index + 1] & 0x3F) << 6) | (text[index + 2] & 0x3F), 3
+    return (
+        ((lead & 0x07) << 18)
+        | ((text[index + 1] & 0x3F) << 12)
+        | ((text[index + 2] & 0x3F) << 6)
+        | (text[index + 3] & 0x3F)
+    ), 4
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _crc32(text, start, end, crc32):
+    crc = np.uint32(0xFFFFFFFF)
+    for index in range(start, end):
+        crc = crc32[(crc ^ np.uint32(text[index])) & np.uint32(0xFF)] ^ (crc >> np.uint32(8))
+    return crc ^ np.uint32(0xFFFFFFFF)
 
 
 @njit(cache=True, nogil=True, inline="always")

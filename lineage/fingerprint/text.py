@@ -34,17 +34,18 @@ SHINGLE_HASH = "crc32-tokens-fmix32"
 BAND_HASH = "fmix64"
 
 # Scripts written without spaces between words: every character is a token of its own.
-_UNSPACED = (
-    "\u0e00-\u0e7f"  # Thai
-    "\u0e80-\u0eff"  # Lao
-    "\u1000-\u109f"  # Myanmar
-    "\u1780-\u17ff"  # Khmer
-    "\u3040-\u30ff"  # Hiragana, Katakana
-    "\u3400-\u4dbf"  # CJK extension A
-    "\u4e00-\u9fff"  # CJK unified ideographs
-    "\uf900-\ufaff"  # CJK compatibility ideographs
-    "\U00020000-\U0002fa1f"  # CJK extensions B-F
+UNSPACED_RANGES = (
+    (0x0E00, 0x0E7F),  # Thai
+    (0x0E80, 0x0EFF),  # Lao
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x17FF),  # Khmer
+    (0x3040, 0x30FF),  # Hiragana, Katakana
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0x20000, 0x2FA1F),  # CJK extensions B-F
 )
+_UNSPACED = "".join(f"{chr(first)}-{chr(last)}" for first, last in UNSPACED_RANGES)
 _TOKEN = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+")
 _HAS_UNSPACED = re.compile(rf"[{_UNSPACED}]")
 _WORD = re.compile(r"\w+")
@@ -271,14 +272,15 @@ def sign_texts(
     texts: Sequence[str], params: TextFingerprintParams, compiled: bool = False
 ) -> TextSignatures:
     """Fingerprint many texts at once; equal to fingerprinting each, but vectorised. With
-    `compiled`, ASCII texts go through the numba signer (worth its import for batches)."""
+    `compiled`, texts up to SEGMENT_CHARS go through the numba signer (worth its import for
+    batches, not for one lookup)."""
     values = np.full((len(texts), params.num_perm), _EMPTY, dtype=np.uint32)
     digests = [""] * len(texts)
     rest: Sequence[int] = range(len(texts))
     if compiled:
-        plain = [i for i, text in enumerate(texts) if text.isascii() and len(text) <= SEGMENT_CHARS]
-        _sign_compiled(texts, plain, params, values, digests)
-        rest = sorted(set(rest).difference(plain))
+        short = [index for index, text in enumerate(texts) if len(text) <= SEGMENT_CHARS]
+        _sign_compiled(texts, short, params, values, digests)
+        rest = [index for index, text in enumerate(texts) if len(text) > SEGMENT_CHARS]
     buffer = np.empty((params.num_perm, 2 * SIGNATURE_ROWS), np.uint32)
     group: list[tuple[int, np.ndarray]] = []
     group_rows = 0
@@ -309,18 +311,26 @@ def _sign_compiled(
     values: np.ndarray,
     digests: list[str],
 ) -> None:
+    """Sign these texts with the compiled signer: ASCII ones are normalised by it too."""
     if not indexes:
         return
-    from lineage.fingerprint.compiled import sign_ascii  # deferred: numba's import is 0.2 s
+    from lineage.fingerprint import compiled  # deferred: numba's import is 0.2 s
 
-    signed, normalized = sign_ascii(
-        [texts[index].encode() for index in indexes],
-        *_permutations(params.num_perm, params.seed),
-        params.ngram,
-    )
-    values[indexes] = signed
-    for index, text in zip(indexes, normalized, strict=True):
-        digests[index] = hashlib.sha256(text).hexdigest()
+    permutations = _permutations(params.num_perm, params.seed)
+    plain = [index for index in indexes if texts[index].isascii()]
+    if plain:
+        signed, normalized = compiled.sign_ascii(
+            [texts[index].encode() for index in plain], *permutations, params.ngram
+        )
+        values[plain] = signed
+        for index, text in zip(plain, normalized, strict=True):
+            digests[index] = hashlib.sha256(text).hexdigest()
+    others = [index for index in indexes if not texts[index].isascii()]
+    if others:
+        encoded = [normalize_text(texts[index]).encode() for index in others]
+        values[others] = compiled.sign_normalized(encoded, *permutations, params.ngram)
+        for index, text in zip(others, encoded, strict=True):
+            digests[index] = hashlib.sha256(text).hexdigest()
 
 
 def _sign_group(
