@@ -566,7 +566,7 @@ class _Ingestor:
             store_evidence(session, self.version_id, [root.label for root in roots], rows)
 
     def _root_source(self, root: CorpusRoot) -> str:
-        return self.options.source or root.path.as_uri()
+        return self.options.source or root.uri
 
     def _license_id(self, raw: str | None) -> int:
         if raw not in self.license_ids:

@@ -219,3 +219,37 @@ def test_every_copy_of_unreadable_content_is_reported_across_batches(tmp_path: P
             "copies/b.jpg",
             "copies/c.jpg",
         ]
+
+
+class _RecordingProgress:
+    def __init__(self) -> None:
+        self.started: tuple[int, int] | None = None
+        self.done = 0
+
+    def start(self, files: int, total_bytes: int) -> None:
+        self.started = (files, total_bytes)
+
+    def advance(self, file_bytes: int) -> None:
+        self.done += file_bytes
+
+
+def test_progress_counts_the_content_files_and_their_bytes(tmp_path: Path):
+    from lineage.ingest import IngestOptions, ingest_paths
+
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    contents = [corpus / "a.txt", corpus / "sub" / "b.md", corpus / "rows.jsonl"]
+    for index, path in enumerate(contents[:2]):
+        path.write_text(make_document(index), encoding="utf-8")
+    write_jsonl(contents[2], [{"text": make_document(9)}])
+    (corpus / "LICENSE").write_text("MIT License\n", encoding="utf-8")
+    (corpus / "notes.xyz").write_text("skipped", encoding="utf-8")
+    progress = _RecordingProgress()
+
+    summary = ingest_paths(
+        connect(f"sqlite:///{tmp_path / 'p.db'}"), [corpus], IngestOptions("d"), progress
+    )
+
+    total = sum(path.stat().st_size for path in contents)
+    assert progress.started == (3, total) and progress.done == total
+    assert [skipped.path.name for skipped in summary.skipped] == ["notes.xyz"]

@@ -67,6 +67,11 @@ class CorpusRoot:
         return self.path.is_dir()
 
     @cached_property
+    def uri(self) -> str:
+        """The root as a file: URI, the source of what it holds unless told otherwise."""
+        return self.path.as_uri()
+
+    @cached_property
     def folder(self) -> Path:
         return self.path if self.is_folder else self.path.parent
 
