@@ -21,7 +21,7 @@ import numpy as np
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from lineage.db import insert_rows
+from lineage.db import insert_rows, parameter_marker
 from lineage.models import LshPage, LshSegment
 
 PAGE_ENTRIES = 256
@@ -29,10 +29,13 @@ FANOUT = 4
 # A run's level follows from its size (level n holds about LEVEL_BASE x FANOUT^n pairs), so
 # runs of any origin (a batch, a merge, a migration) sit among runs of their size.
 LEVEL_BASE = 1 << 12
-# A merge holds its pairs in memory (16 bytes each, plus the sort's index): runs of up to 2^24
-# pairs (about 400,000 texts) keep an ingest well under 1 GB. Bigger runs are left unmerged.
+# A merge holds its pairs in memory (see `_merge`): runs of up to 2^24 pairs (about 400,000
+# texts, half a GB to merge) keep an ingest under 1 GB. Bigger runs are left unmerged.
 MAX_MERGED_ENTRIES = 1 << 24
+INSERT_PAGES = 1024
 _INT64 = np.dtype("<i8")
+_FENCES = "SELECT id, fences FROM lsh_segments"
+_PAGES = "SELECT keys, record_ids FROM lsh_pages"
 
 
 def add_run(session: Session, keys: np.ndarray, record_ids: np.ndarray) -> None:
@@ -46,28 +49,43 @@ def add_run(session: Session, keys: np.ndarray, record_ids: np.ndarray) -> None:
 
 
 def candidates(session: Session, keys: Sequence[int]) -> set[int]:
-    """Ids of the records with any of these band keys."""
-    probe = np.unique(np.asarray(keys, dtype=np.int64))
+    """Ids of the records with any of these band keys: the fences of every run say which
+    pages may hold them, and those pages are read in one query."""
+    # Sorted, for searchsorted; np.unique and np.isin would import numpy.ma (15 ms) in a lookup.
+    probe = np.sort(np.asarray(keys, dtype=np.int64))
     if not probe.size:
         return set()
-    found = []
-    for segment_id, fences in session.execute(select(LshSegment.id, LshSegment.fences)).all():
-        pages = _pages_for(np.frombuffer(fences, _INT64), probe)
-        if not pages:
-            continue
-        for page_keys, page_ids in session.execute(
-            select(LshPage.keys, LshPage.record_ids).where(
-                LshPage.segment_id == segment_id, LshPage.page.in_(pages)
-            )
-        ):
-            hits = np.isin(np.frombuffer(page_keys, _INT64), probe)
-            found.append(np.frombuffer(page_ids, _INT64)[hits])
-    return set(np.concatenate(found).tolist()) if found else set()
+    connection = session.connection()
+    wanted = [
+        (segment_id, pages)
+        for segment_id, fences in connection.exec_driver_sql(_FENCES)
+        if (pages := _pages_for(np.frombuffer(fences, _INT64), probe))
+    ]
+    if not wanted:
+        return set()
+    # Written out rather than built with SQLAlchemy: compiling a statement of this shape
+    # afresh would be a third of a one-shot lookup.
+    marker = parameter_marker(connection)
+    terms = [
+        f"(segment_id = {marker} AND page IN ({', '.join([marker] * len(pages))}))"
+        for _, pages in wanted
+    ]
+    parameters = tuple(value for segment_id, pages in wanted for value in (segment_id, *pages))
+    rows = connection.exec_driver_sql(f"{_PAGES} WHERE {' OR '.join(terms)}", parameters).all()
+    page_keys = np.frombuffer(b"".join(keys for keys, _ in rows), _INT64)
+    page_ids = np.frombuffer(b"".join(record_ids for _, record_ids in rows), _INT64)
+    return set(page_ids[_members(page_keys, probe)].tolist())
 
 
 def entry_count(session: Session) -> int:
     """How many (key, record id) pairs the index holds."""
     return int(session.scalar(select(func.coalesce(func.sum(LshSegment.entries), 0))) or 0)
+
+
+def _members(values: np.ndarray, sorted_probe: np.ndarray) -> np.ndarray:
+    """Which of `values` are in `sorted_probe`."""
+    positions = np.minimum(np.searchsorted(sorted_probe, values), len(sorted_probe) - 1)
+    return sorted_probe[positions] == values
 
 
 def _pages_for(fences: np.ndarray, probe: np.ndarray) -> list[int]:
@@ -93,16 +111,18 @@ def _write_segment(session: Session, keys: np.ndarray, record_ids: np.ndarray) -
         .values(level=level_of(len(keys)), entries=len(keys), fences=keys[::PAGE_ENTRIES].tobytes())
         .returning(LshSegment.id)
     ).scalar_one()
-    pages = [
-        (
-            segment_id,
-            page,
-            keys[start : start + PAGE_ENTRIES].tobytes(),
-            record_ids[start : start + PAGE_ENTRIES].tobytes(),
-        )
-        for page, start in enumerate(range(0, len(keys), PAGE_ENTRIES))
-    ]
-    insert_rows(session, LshPage.__table__, ("segment_id", "page", "keys", "record_ids"), pages)
+    starts = range(0, len(keys), PAGE_ENTRIES)
+    for first in range(0, len(starts), INSERT_PAGES):  # a few MB of page rows at a time
+        pages = [
+            (
+                segment_id,
+                page,
+                keys[start : start + PAGE_ENTRIES].tobytes(),
+                record_ids[start : start + PAGE_ENTRIES].tobytes(),
+            )
+            for page, start in enumerate(starts[first : first + INSERT_PAGES], start=first)
+        ]
+        insert_rows(session, LshPage.__table__, ("segment_id", "page", "keys", "record_ids"), pages)
 
 
 def _merge_full_levels(session: Session) -> None:
@@ -131,6 +151,8 @@ def _full_level(session: Session) -> list[int] | None:
 
 
 def _merge(session: Session, segment_ids: list[int]) -> None:
+    """One run of the pairs of these runs, which it replaces. Arrays are let go as soon as
+    they are used: the biggest merge holds about 32 bytes per pair at its peak."""
     keys, record_ids = [], []
     for page_keys, page_ids in session.execute(
         select(LshPage.keys, LshPage.record_ids)
@@ -143,6 +165,11 @@ def _merge(session: Session, segment_ids: list[int]) -> None:
     del keys
     # The runs are sorted, so a stable sort (Timsort, merging runs) does little work.
     order = np.argsort(merged_keys, kind="stable")
-    _write_segment(session, merged_keys[order], np.concatenate(record_ids)[order])
+    merged_keys = merged_keys[order]
+    merged_ids = np.concatenate(record_ids)
+    del record_ids
+    merged_ids = merged_ids[order]
+    del order
     session.execute(delete(LshPage).where(LshPage.segment_id.in_(segment_ids)))
     session.execute(delete(LshSegment).where(LshSegment.id.in_(segment_ids)))
+    _write_segment(session, merged_keys, merged_ids)

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, Table, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -138,7 +138,12 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: li
     if not rows:
         return
     connection = session.connection()
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    marker = parameter_marker(connection)
     names = ", ".join(columns)
     statement = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join([marker] * len(columns))})"
     connection.exec_driver_sql(statement, rows)
+
+
+def parameter_marker(connection: Connection) -> str:
+    """How the driver marks a parameter in SQL it is given directly: `?` (sqlite3) or `%s`."""
+    return "?" if connection.dialect.paramstyle == "qmark" else "%s"

@@ -4,10 +4,10 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-26 11:30:00
 
-The keys already stored move into runs in key order, a run per 2^21 pairs (about 50,000
-texts, so memory stays bounded), which later ingests merge. The page format is written out
-here rather than imported, so that this revision keeps meaning what it meant when
-`lineage.band_index` changes.
+The keys already stored move into runs in key order, a run per 2^22 pairs (about 100,000
+texts), which later ingests merge; memory stays bounded whatever the table's size. The
+page format is written out here rather than imported, so that this revision keeps meaning
+what it meant when `lineage.band_index` changes.
 """
 
 import math
@@ -25,7 +25,9 @@ depends_on: str | Sequence[str] | None = None
 PAGE_ENTRIES = 256
 FANOUT = 4
 LEVEL_BASE = 1 << 12
-RUN_ENTRIES = 1 << 21
+RUN_ENTRIES = 1 << 22
+# Rows read at a time: as Python tuples they weigh ten times their 16 bytes.
+FETCH_ROWS = 1 << 16
 INT64 = np.dtype("<i8")
 
 segments = sa.table(
@@ -81,9 +83,19 @@ def upgrade() -> None:
         sa.select(bands.c.key, bands.c.record_id).order_by(bands.c.key, bands.c.record_id),
         execution_options={"stream_results": True},
     )
-    while chunk := rows.fetchmany(RUN_ENTRIES):
-        pairs = np.array(chunk, dtype=np.int64)
-        _write_run(connection, pairs[:, 0], pairs[:, 1])
+    run = np.empty((RUN_ENTRIES, 2), np.int64)
+    filled = 0
+    while chunk := rows.fetchmany(FETCH_ROWS):
+        pairs = np.array(chunk, np.int64)
+        while len(pairs):
+            taken = min(len(pairs), RUN_ENTRIES - filled)
+            run[filled : filled + taken] = pairs[:taken]
+            filled, pairs = filled + taken, pairs[taken:]
+            if filled == RUN_ENTRIES:
+                _write_run(connection, run[:, 0], run[:, 1])
+                filled = 0
+    if filled:
+        _write_run(connection, run[:filled, 0], run[:filled, 1])
     op.drop_table("lsh_bands")
 
 
