@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 DEFAULT_URL = "sqlite:///lineage.db"
 URL_ENV_VAR = "LINEAGE_DB"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Parameters in one statement: under SQLite's default limit of 32,766 (PostgreSQL's is 65,535).
+MAX_PARAMETERS = 30_000
 SCHEMA_REVISION = "0003"
 ALEMBIC_VERSION_TABLE = "alembic_version"
 
@@ -142,6 +144,45 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: li
     names = ", ".join(columns)
     statement = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join([marker] * len(columns))})"
     connection.exec_driver_sql(statement, rows)
+
+
+def insert_returning(
+    session: Session,
+    table: Table,
+    columns: Sequence[str],
+    rows: list[tuple],
+    returning: Sequence[str],
+) -> list[tuple]:
+    """`insert_rows`, returning these columns of the inserted rows (in no particular order):
+    multi-row INSERTs of as many rows as the parameter limit lets one statement hold."""
+    connection = session.connection()
+    marker = parameter_marker(connection)
+    row_markers = f"({', '.join([marker] * len(columns))})"
+    per_statement = max(1, MAX_PARAMETERS // len(columns))
+    inserted: list[tuple] = []
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        statement = (
+            f"INSERT INTO {table.name} ({', '.join(columns)}) "
+            f"VALUES {', '.join([row_markers] * len(chunk))} RETURNING {', '.join(returning)}"
+        )
+        parameters = tuple(value for row in chunk for value in row)
+        inserted += [tuple(row) for row in connection.exec_driver_sql(statement, parameters)]
+    return inserted
+
+
+def rows_in(session: Session, query: str, values: Sequence[Any]) -> list[tuple]:
+    """The rows of `query`, whose `{}` is where the parameters of an IN list go, for these
+    values, in as few statements as the parameter limit allows: straight to the driver, as
+    SQLAlchemy would build a parameter per value for every batch."""
+    connection = session.connection()
+    marker = parameter_marker(connection)
+    found: list[tuple] = []
+    for start in range(0, len(values), MAX_PARAMETERS):
+        chunk = tuple(values[start : start + MAX_PARAMETERS])
+        statement = query.format(", ".join([marker] * len(chunk)))
+        found += [tuple(row) for row in connection.exec_driver_sql(statement, chunk)]
+    return found
 
 
 def parameter_marker(connection: Connection) -> str:

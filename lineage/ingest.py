@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from lineage.crawl import ContentItem, CorpusFile, CorpusRoot, ItemProblem, list_corpus, read_items
 from lineage.crawl.walk import SkippedFile, file_locator, file_size, locator_under
-from lineage.db import insert_rows, session_scope
+from lineage.db import insert_returning, insert_rows, rows_in, session_scope
 from lineage.errors import InputError
 from lineage.evidence import Evidence, declared_evidence, license_file_evidence, store_evidence
 from lineage.fingerprint import DEFAULT_TEXT_PARAMS, TextFingerprintParams, check_compatible
@@ -80,6 +80,8 @@ OCCURRENCE_COLUMNS = (
     "license_id",
     "license_origin",
 )
+_KIND_BY_HASH = "SELECT sha256, kind FROM records WHERE sha256 IN ({})"
+_ID_BY_HASH = "SELECT sha256, id FROM records WHERE sha256 IN ({})"
 DELETE_CHUNK = 500
 VANISHED_CHUNK = 10_000
 
@@ -445,6 +447,10 @@ class _Ingestor:
         # (content hash, kind) of what is being fingerprinted, and of what could not be.
         self.in_flight: set[tuple[str, str]] = set()
         self.unfingerprintable: dict[tuple[str, str], str] = {}
+        with session_scope(engine) as session:
+            self.version_had_occurrences = session.scalar(
+                select(exists().where(Occurrence.dataset_version_id == version_id))
+            )
 
     def ingest(self, files: Iterable[CorpusFile], progress: IngestProgress | None) -> None:
         for file in files:
@@ -596,13 +602,9 @@ class _Ingestor:
         """Start fingerprinting what is neither stored as that kind nor in an earlier batch in
         flight. By content and kind: the same bytes may be a broken picture and a valid text,
         and the picture is checked (and its problem reported) whichever came first."""
-        hashes = {entry.sha256 for entry in pending}
+        hashes = list({entry.sha256 for entry in pending})
         with session_scope(self.engine) as session:
-            stored = dict(
-                session.execute(
-                    select(Record.sha256, Record.kind).where(Record.sha256.in_(hashes))
-                ).all()
-            )
+            stored = dict(rows_in(session, _KIND_BY_HASH, hashes))
         first_of_each: dict[tuple[str, str], _Pending] = {}
         for entry in pending:
             key = (entry.sha256, entry.item.kind)
@@ -629,10 +631,7 @@ class _Ingestor:
 
     def _store_records(self, session: Session, batch: _Batch) -> dict[str, int]:
         """Ids of the batch's records by hash, inserting the new ones with their fingerprints."""
-        hashes = {entry.sha256 for entry in batch.pending}
-        known = dict(
-            session.execute(select(Record.sha256, Record.id).where(Record.sha256.in_(hashes))).all()
-        )
+        known = dict(rows_in(session, _ID_BY_HASH, list({e.sha256 for e in batch.pending})))
         _fill_missing_rights(session, batch.pending, known)
         fresh: dict[str, dict[str, Any]] = {}
         for entry, (row, error) in zip(batch.new, batch.fingerprints(), strict=True):
@@ -653,12 +652,10 @@ class _Ingestor:
         if not fresh:
             return known
         keys = {sha: row.pop("index_keys") for sha, row in fresh.items()}
-        insert_rows(
-            session, Record.__table__, RECORD_COLUMNS, [_record_row(r) for r in fresh.values()]
+        rows = [_record_row(row) for row in fresh.values()]
+        inserted = insert_returning(
+            session, Record.__table__, RECORD_COLUMNS, rows, ("sha256", "id")
         )
-        inserted = session.execute(
-            select(Record.sha256, Record.id).where(Record.sha256.in_(list(fresh)))
-        ).all()
         known.update(dict(inserted))
         self.summary.records_added += len(inserted)
         store_index_keys(session, {known[sha]: fresh[sha] | {"keys": keys[sha]} for sha in fresh})
@@ -699,16 +696,18 @@ class _Ingestor:
     def _store_occurrences(
         self, session: Session, stored: list[_Pending], record_ids: dict[str, int]
     ) -> None:
-        locators = [entry.item.locator for entry in stored]
-        existing = {
-            occurrence.locator: occurrence
-            for occurrence in session.scalars(
-                select(Occurrence).where(
-                    Occurrence.dataset_version_id == self.version_id,
-                    Occurrence.locator.in_(locators),
+        existing: dict[str, Occurrence] = {}
+        if self.version_had_occurrences:  # else every locator of this run is new to it
+            locators = [entry.item.locator for entry in stored]
+            existing = {
+                occurrence.locator: occurrence
+                for occurrence in session.scalars(
+                    select(Occurrence).where(
+                        Occurrence.dataset_version_id == self.version_id,
+                        Occurrence.locator.in_(locators),
+                    )
                 )
-            )
-        }
+            }
         new_rows = []
         for entry in stored:
             wanted = {
