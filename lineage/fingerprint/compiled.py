@@ -19,9 +19,11 @@ from numba import njit
 
 from lineage.fingerprint.text import UNSPACED_RANGES
 
-# str.split()'s ASCII whitespace: tab to carriage return, the four separators, space.
-_SPACES = np.zeros(256, np.bool_)
-_SPACES[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
+# ASCII as normalize_text folds it: capitals to lower case, and str.split()'s whitespace
+# (tab to carriage return, the four separators) to a space.
+_FOLDED = np.arange(256, dtype=np.uint8)
+_FOLDED[[9, 10, 11, 12, 13, 28, 29, 30, 31]] = 32
+_FOLDED[65:91] += 32  # A-Z to a-z
 # Token bytes: [A-Za-z0-9_], as the `\w+` pattern finds them in ASCII text.
 _WORD_BYTES = np.zeros(256, np.bool_)
 for _byte in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_":
@@ -61,7 +63,7 @@ def _code_point_classes() -> np.ndarray:
 
 def sign_ascii(
     texts: list[bytes], a: np.ndarray, b: np.ndarray, ngram: int
-) -> tuple[np.ndarray, list[bytes]]:
+) -> tuple[np.ndarray, list[memoryview]]:
     """MinHash values (texts x permutations) and normalised bytes of ASCII texts."""
     data, ends, tokens = _packed(texts)
     values = np.empty((len(texts), len(a)), np.uint32)
@@ -73,7 +75,7 @@ def sign_ascii(
         a,
         b,
         ngram,
-        _SPACES,
+        _FOLDED,
         _WORD_BYTES,
         _CRC32,
         values,
@@ -81,10 +83,10 @@ def sign_ascii(
         normalized_ends,
         tokens,
     )
-    packed = normalized.tobytes()
+    view = memoryview(normalized)
     starts = [0, *ends[:-1].tolist()]
     return values, [
-        packed[start:end] for start, end in zip(starts, normalized_ends.tolist(), strict=True)
+        view[start:end] for start, end in zip(starts, normalized_ends.tolist(), strict=True)
     ]
 
 
@@ -105,12 +107,12 @@ def _packed(texts: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 @njit(cache=True, nogil=True)
 def _sign_ascii(
-    data, ends, a, b, ngram, spaces, word_bytes, crc32, values, normalized, normalized_ends, tokens
+    data, ends, a, b, ngram, folded, word_bytes, crc32, values, normalized, normalized_ends, tokens
 ):
     start = 0
     for text in range(len(ends)):
         end = ends[text]
-        normalized_ends[text] = _normalize(data, start, end, spaces, normalized)
+        normalized_ends[text] = _normalize(data, start, end, folded, normalized)
         count = _token_hashes(normalized, start, normalized_ends[text], word_bytes, crc32, tokens)
         _minima(tokens, count, a, b, ngram, values[text])
         start = end
@@ -126,38 +128,43 @@ def _sign_utf8(data, ends, a, b, ngram, classes, crc32, values, tokens):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _normalize(data, start, end, spaces, out):
+def _normalize(data, start, end, folded, out):
     """Lower-case, whitespace runs as one space, none at either end (casefold and NFKC do
-    nothing else to ASCII); writes from `start` and returns where the text ends."""
+    nothing else to ASCII); writes from `start` and returns where the text ends. Without
+    branches on the data: every byte is written, and the write position moves on unless it
+    is a space after a space (or at the start)."""
     write = start
-    pending_space = False
+    after_space = True
     for index in range(start, end):
-        byte = data[index]
-        if spaces[byte]:
-            pending_space = write > start
-            continue
-        if pending_space:
-            out[write] = 32
-            write += 1
-            pending_space = False
-        out[write] = byte + 32 if 65 <= byte <= 90 else byte
-        write += 1
+        byte = folded[data[index]]
+        is_space = byte == 32
+        out[write] = byte
+        write += not (is_space and after_space)
+        after_space = is_space
+    if write > start and out[write - 1] == 32:
+        write -= 1
     return write
 
 
 @njit(cache=True, nogil=True, inline="always")
 def _token_hashes(text, start, end, word_bytes, crc32, tokens):
-    """CRC-32 of each run of token bytes, into `tokens`; returns how many."""
+    """CRC-32 of each run of token bytes, into `tokens`; returns how many. One pass: the CRC
+    of a token is computed as its bytes go by."""
     count = 0
-    index = start
-    while index < end:
-        if not word_bytes[text[index]]:
-            index += 1
-            continue
-        first = index
-        while index < end and word_bytes[text[index]]:
-            index += 1
-        tokens[count] = _crc32(text, first, index, crc32)
+    crc = np.uint32(0xFFFFFFFF)
+    in_token = False
+    for index in range(start, end):
+        byte = text[index]
+        if word_bytes[byte]:
+            crc = crc32[(crc ^ np.uint32(byte)) & np.uint32(0xFF)] ^ (crc >> np.uint32(8))
+            in_token = True
+        elif in_token:
+            tokens[count] = crc ^ np.uint32(0xFFFFFFFF)
+            count += 1
+            crc = np.uint32(0xFFFFFFFF)
+            in_token = False
+    if in_token:
+        tokens[count] = crc ^ np.uint32(0xFFFFFFFF)
         count += 1
     return count
 
