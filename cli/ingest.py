@@ -41,6 +41,11 @@ class ProgressBar:
     show_default=True,
     help="Processes that fingerprint in parallel.",
 )
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    help="Fingerprinting threads per process [default: the cores, shared among the processes].",
+)
 @json_option
 @pass_state
 def ingest(
@@ -52,6 +57,7 @@ def ingest(
     source: str | None,
     text_field: str | None,
     jobs: int,
+    threads: int | None,
     as_json: bool,
 ) -> None:
     """Crawl PATHS into a dataset version; files that fail are recorded and the run goes on."""
@@ -62,6 +68,7 @@ def ingest(
         source=source,
         text_field=text_field,
         jobs=jobs,
+        threads=threads,
     )
     if sys.stderr.isatty() and not as_json:
         columns = (

@@ -29,9 +29,9 @@ FANOUT = 4
 # A run's level follows from its size (level n holds about LEVEL_BASE x FANOUT^n pairs), so
 # runs of any origin (a batch, a merge, a migration) sit among runs of their size.
 LEVEL_BASE = 1 << 12
-# A merge holds its pairs in memory (see `_merge`): runs of up to 2^24 pairs (about 400,000
-# texts, half a GB to merge) keep an ingest under 1 GB. Bigger runs are left unmerged.
-MAX_MERGED_ENTRIES = 1 << 24
+# A merge holds its pairs in memory (see `_merge`): runs of up to 2^23 pairs (about 200,000
+# texts, 270 MB to merge) keep an ingest well under 1 GB. Bigger runs are left unmerged.
+MAX_MERGED_ENTRIES = 1 << 23
 INSERT_PAGES = 1024
 _INT64 = np.dtype("<i8")
 _FENCES = "SELECT id, fences FROM lsh_segments"

@@ -51,18 +51,17 @@ def test_parallel_ingest_is_identical_to_serial(tmp_path: Path):
         make_image(corpus / f"image{seed}.png", seed=seed)
     (corpus / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n broken")
     snapshots = []
-    for jobs in ("1", "2"):
-        url = f"sqlite:///{tmp_path / f'jobs{jobs}.db'}"
+    for jobs, threads in (("1", "1"), ("1", "2"), ("2", "1")):
+        url = f"sqlite:///{tmp_path / f'jobs{jobs}-{threads}.db'}"
+        arguments = ["ingest", str(corpus), "--dataset", "d", "--jobs", jobs, "--threads", threads]
         result = CliRunner().invoke(
-            cli,
-            ["--db", url, "ingest", str(corpus), "--dataset", "d", "--jobs", jobs, "--json"],
-            catch_exceptions=False,
+            cli, ["--db", url, *arguments, "--json"], catch_exceptions=False
         )
         assert result.exit_code == 2, result.output
         assert json.loads(result.output)["records_added"] == 56
         snapshots.append(_snapshot(url))
 
-    assert snapshots[0] == snapshots[1]
+    assert snapshots[0] == snapshots[1] == snapshots[2]
     assert snapshots[0]["errors"] == ["corpus/broken.png"]
 
 
