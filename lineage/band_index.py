@@ -43,7 +43,7 @@ def add_run(session: Session, keys: np.ndarray, record_ids: np.ndarray) -> None:
     makes due. Runs in the session's transaction, so a batch and its index commit together."""
     if not len(keys):
         return
-    order = np.argsort(keys, kind="stable")
+    order = np.argsort(keys)
     _write_segment(session, np.asarray(keys)[order], np.asarray(record_ids)[order])
     _merge_full_levels(session)
 

@@ -477,7 +477,10 @@ class _Ingestor:
     def remove_vanished(self, root_labels: list[str]) -> None:
         """Drop occurrences under this run's roots that the crawl no longer found. Those of
         files that could not be read stay: their content is unknown, not gone. The version's
-        occurrences are read in chunks, so memory stays flat however many there are."""
+        occurrences are read in chunks, so memory stays flat however many there are. A
+        version that had none before the run has none to lose."""
+        if not self.version_had_occurrences:
+            return
         seen = self.seen.sorted()
         vanished: list[int] = []
         with session_scope(self.engine) as session:
@@ -501,7 +504,8 @@ class _Ingestor:
         self.summary.occurrences_removed = len(vanished)
 
     def _add(self, file: CorpusFile, item: ContentItem) -> None:
-        self.seen.add(item.locator)
+        if self.version_had_occurrences:  # what the crawl saw matters only for what it lost
+            self.seen.add(item.locator)
         self.summary.records_seen += 1
         self.summary.bytes_read += len(item.data)
         raw_license, origin = self._license_of(file, item)

@@ -123,3 +123,31 @@ def test_names_that_cannot_be_referenced_are_refused(tmp_path: Path, run_cli):
     for name in ("foo@2", "", "has space"):
         result = run_cli("ingest", tmp_path / "a.txt", "--dataset", name)
         assert result.exit_code == 1 and "invalid dataset name" in result.output
+
+
+def test_the_walk_takes_files_in_order_and_never_follows_links(tmp_path: Path, run_cli, db_url):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text(make_document(50), encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    for folder in ("b/deeper", "a", ".hidden"):
+        (corpus / folder).mkdir(parents=True)
+    for index, name in enumerate(
+        ["z.txt", "a/y.txt", "b/x.txt", "b/deeper/w.txt", ".hidden/v.txt"]
+    ):
+        (corpus / name).write_text(make_document(index), encoding="utf-8")
+    (corpus / "linked-folder").symlink_to(outside, target_is_directory=True)
+    (corpus / "linked.txt").symlink_to(outside / "secret.txt")
+
+    result = run_cli("ingest", corpus, "--dataset", "walk", "--json")
+
+    summary = json.loads(result.output)
+    assert result.exit_code == 0, result.output
+    with session_scope(connect(db_url)) as session:
+        walked = session.scalars(select(Occurrence.locator).order_by(Occurrence.id)).all()
+    # A folder's files first, then its subfolders, each in name order; hidden ones left out.
+    assert walked == ["corpus/z.txt", "corpus/a/y.txt", "corpus/b/x.txt", "corpus/b/deeper/w.txt"]
+    assert sorted((Path(s["path"]).name, s["reason"]) for s in summary["skipped"]) == [
+        ("linked-folder", "symbolic link (not followed)"),
+        ("linked.txt", "symbolic link (not followed)"),
+    ]

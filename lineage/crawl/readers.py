@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -87,10 +88,11 @@ def decode_utf8(data: bytes, locator: str) -> str:
 
 def _read_bytes(file: CorpusFile) -> bytes:
     try:
-        size = file.path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(f"{file.locator}: {size} bytes is over the {MAX_FILE_BYTES} limit")
-        return file.path.read_bytes()
+        with open(file.os_path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                raise InputError(f"{file.locator}: {size} bytes is over the {MAX_FILE_BYTES} limit")
+            return handle.read()
     except OSError as exc:
         raise InputError(f"{file.locator}: cannot read: {exc.strerror}") from exc
 

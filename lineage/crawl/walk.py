@@ -29,12 +29,18 @@ class FileKind(StrEnum):
 
 @dataclass(frozen=True)
 class CorpusFile:
-    """A content file, with a locator that is stable wherever the corpus is ingested from."""
+    """A content file, with a locator that is stable wherever the corpus is ingested from.
+    Its path is kept as the string the walk found: a Path per file of a large corpus would
+    cost more than reading a small one, so `path` is made only when asked for."""
 
-    path: Path
+    os_path: str
     locator: str
     kind: FileKind
     root: CorpusRoot
+
+    @cached_property
+    def path(self) -> Path:
+        return Path(self.os_path)
 
 
 @dataclass(frozen=True)
@@ -152,8 +158,9 @@ def _found_files(roots: list[CorpusRoot]) -> Iterator[tuple[_Found, CorpusRoot]]
                 yield found, root
 
 
-def _contains(root: CorpusRoot, path: Path) -> bool:
-    return path == root.path or (root.is_folder and path.is_relative_to(root.path))
+def _contains(root: CorpusRoot, path: str) -> bool:
+    top = str(root.path)
+    return path == top or (root.is_folder and path.startswith(top.rstrip(os.sep) + os.sep))
 
 
 def file_size(path: Path) -> int:
@@ -187,46 +194,66 @@ def root_labels(roots: list[Path]) -> list[str]:
 
 @dataclass(frozen=True)
 class _Found:
-    """A file the walk found, with its name and locator worked out on strings: pathlib's
-    parsing, done for every file of a large corpus, costs more than reading a small one."""
+    """A file the walk found, with its name and locator worked out on strings."""
 
-    path: Path
+    path: str
     name: str
     locator: str
     top_level: bool
+    is_link: bool
 
 
 def _walk(root: CorpusRoot) -> Iterator[_Found]:
+    """The root's files, depth first in name order, a folder's files before its subfolders;
+    hidden entries are left out, and symbolic links are found but never followed."""
     if not root.is_folder:
-        yield _Found(root.path, root.path.name, root.label, top_level=True)
+        path = root.path
+        yield _Found(str(path), path.name, root.label, top_level=True, is_link=path.is_symlink())
         return
-    top = str(root.path)
-    for folder, subfolders, names in os.walk(top, followlinks=False):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        relative = os.path.relpath(folder, top).replace(os.sep, "/")
-        prefix = f"{root.label}/" if relative == "." else f"{root.label}/{relative}/"
-        for name in sorted(names):
-            if not name.startswith("."):
-                path = Path(folder, name)
-                yield _Found(path, name, prefix + name, top_level=relative == ".")
+    folders = [(str(root.path), f"{root.label}/")]
+    while folders:
+        folder, prefix = folders.pop()
+        subfolders = []
+        for entry in _entries(folder):
+            if entry.is_dir(follow_symlinks=False):
+                subfolders.append((entry.path, f"{prefix}{entry.name}/"))
+            else:
+                top_level = prefix == f"{root.label}/"
+                yield _Found(
+                    entry.path, entry.name, prefix + entry.name, top_level, entry.is_symlink()
+                )
+        folders += reversed(subfolders)
+
+
+def _entries(folder: str) -> list[os.DirEntry[str]]:
+    """A folder's entries by name, hidden ones left out; none if it cannot be listed."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted((e for e in entries if not e.name.startswith(".")), key=_entry_name)
+    except OSError:
+        return []
+
+
+def _entry_name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 def _classify(root: CorpusRoot, found: _Found) -> CorpusFile | SkippedFile | None:
     """A content or licence file, a file skipped and why, or None for the root's card."""
-    path, name = found.path, found.name.lower()
+    name = found.name.lower()
     if name in CARD_FILE_NAMES and found.top_level and root.card is not None:
         return None
-    if os.path.islink(path):
-        return SkippedFile(path, "symbolic link (not followed)")
+    if found.is_link:
+        return SkippedFile(Path(found.path), "symbolic link (not followed)")
     stem, suffix = os.path.splitext(name)
     if stem in LICENSE_FILE_STEMS:
-        return CorpusFile(path, found.locator, FileKind.LICENSE, root)
+        return CorpusFile(found.path, found.locator, FileKind.LICENSE, root)
     kind = _kind_of(suffix)
     if kind is None:
         return SkippedFile(
-            path, f"unsupported file type {os.path.splitext(found.name)[1] or '(none)'}"
+            Path(found.path), f"unsupported file type {os.path.splitext(found.name)[1] or '(none)'}"
         )
-    return CorpusFile(path, found.locator, kind, root)
+    return CorpusFile(found.path, found.locator, kind, root)
 
 
 def _kind_of(suffix: str) -> FileKind | None:
