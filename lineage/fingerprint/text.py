@@ -3,9 +3,10 @@
 Shingles are n-grams of tokens, where a token is a word in scripts that separate words with
 spaces and a single character in those that do not (Chinese, Japanese, Thai, ...), so one
 n-gram size fits every script. A shingle's hash combines its tokens' CRC-32s. The signature is
-computed in numpy, many texts at once, and holds exactly the values datasketch's `MinHash`
-would (`TextFingerprint.minhash` gives the `LeanMinHash`). LSH band keys are 64-bit mixes of
-each band of the signature, persisted so lookups need no in-memory index.
+computed many texts at once, in numpy here or by the compiled signer
+(`lineage.fingerprint.compiled`) for ingest batches, and holds exactly the values datasketch's
+`MinHash` would (`TextFingerprint.minhash` gives the `LeanMinHash`). LSH band keys are 64-bit
+mixes of each band of the signature, indexed by `lineage.band_index`.
 """
 
 from __future__ import annotations
