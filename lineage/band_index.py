@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Connection, Row, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from lineage.db import insert_rows, parameter_marker
@@ -29,13 +29,17 @@ FANOUT = 4
 # A run's level follows from its size (level n holds about LEVEL_BASE x FANOUT^n pairs), so
 # runs of any origin (a batch, a merge, a migration) sit among runs of their size.
 LEVEL_BASE = 1 << 12
-# A merge holds its pairs in memory (see `_merge`): runs of up to 2^23 pairs (about 200,000
-# texts, 270 MB to merge) keep an ingest well under 1 GB. Bigger runs are left unmerged.
-MAX_MERGED_ENTRIES = 1 << 23
+# A merge holds its pairs in memory (see `_merge`): runs of up to 2^24 pairs (about 400,000
+# texts, 540 MB to merge) keep an ingest under 1 GB. Bigger runs are left unmerged: with
+# batches of 1,000 texts, runs stop growing at about 256,000 texts each (four per million).
+MAX_MERGED_ENTRIES = 1 << 24
+# Runs whose pages one lookup statement reads: SQLite allows expressions 1,000 deep.
+RUNS_PER_STATEMENT = 200
 INSERT_PAGES = 1024
 _INT64 = np.dtype("<i8")
 _FENCES = "SELECT id, fences FROM lsh_segments"
 _PAGES = "SELECT keys, record_ids FROM lsh_pages"
+_SEGMENT_IDS = "SELECT id FROM lsh_segments"
 
 
 def add_run(session: Session, keys: np.ndarray, record_ids: np.ndarray) -> None:
@@ -50,31 +54,48 @@ def add_run(session: Session, keys: np.ndarray, record_ids: np.ndarray) -> None:
 
 def candidates(session: Session, keys: Sequence[int]) -> set[int]:
     """Ids of the records with any of these band keys: the fences of every run say which
-    pages may hold them, and those pages are read in one query."""
+    pages may hold them, and those pages are read in a few statements.
+
+    The fences and the pages are read by separate statements, between which another ingest
+    may merge runs. Runs are written whole and never change, and ids are never reused (a
+    merge writes its run before it deletes the ones it replaces), so the pages read are
+    complete if every run they came from still exists afterwards; else the lookup is redone
+    on the runs as they are then."""
     # Sorted, for searchsorted; np.unique and np.isin would import numpy.ma (15 ms) in a lookup.
     probe = np.sort(np.asarray(keys, dtype=np.int64))
     if not probe.size:
         return set()
     connection = session.connection()
-    wanted = [
-        (segment_id, pages)
-        for segment_id, fences in connection.exec_driver_sql(_FENCES)
-        if (pages := _pages_for(np.frombuffer(fences, _INT64), probe))
-    ]
-    if not wanted:
-        return set()
-    # Written out rather than built with SQLAlchemy: compiling a statement of this shape
-    # afresh would be a third of a one-shot lookup.
-    marker = parameter_marker(connection)
-    terms = [
-        f"(segment_id = {marker} AND page IN ({', '.join([marker] * len(pages))}))"
-        for _, pages in wanted
-    ]
-    parameters = tuple(value for segment_id, pages in wanted for value in (segment_id, *pages))
-    rows = connection.exec_driver_sql(f"{_PAGES} WHERE {' OR '.join(terms)}", parameters).all()
+    while True:
+        wanted = [
+            (segment_id, pages)
+            for segment_id, fences in connection.exec_driver_sql(_FENCES)
+            if (pages := _pages_for(np.frombuffer(fences, _INT64), probe))
+        ]
+        rows = _read_pages(connection, wanted)
+        still_there = {segment_id for (segment_id,) in connection.exec_driver_sql(_SEGMENT_IDS)}
+        if all(segment_id in still_there for segment_id, _ in wanted):
+            break
     page_keys = np.frombuffer(b"".join(keys for keys, _ in rows), _INT64)
     page_ids = np.frombuffer(b"".join(record_ids for _, record_ids in rows), _INT64)
     return set(page_ids[_members(page_keys, probe)].tolist())
+
+
+def _read_pages(connection: Connection, wanted: list[tuple[int, list[int]]]) -> list[Row]:
+    """The (keys, record ids) of these pages of these runs. Written out rather than built with
+    SQLAlchemy, since compiling a statement of this shape afresh would be a third of a one-shot
+    lookup; `RUNS_PER_STATEMENT` runs at a time keeps within SQLite's limits."""
+    marker = parameter_marker(connection)
+    rows: list[Row] = []
+    for start in range(0, len(wanted), RUNS_PER_STATEMENT):
+        chunk = wanted[start : start + RUNS_PER_STATEMENT]
+        terms = [
+            f"(segment_id = {marker} AND page IN ({', '.join([marker] * len(pages))}))"
+            for _, pages in chunk
+        ]
+        parameters = tuple(value for segment_id, pages in chunk for value in (segment_id, *pages))
+        rows += connection.exec_driver_sql(f"{_PAGES} WHERE {' OR '.join(terms)}", parameters)
+    return rows
 
 
 def entry_count(session: Session) -> int:
@@ -144,7 +165,10 @@ def _full_level(session: Session) -> list[int] | None:
         if len(oldest) == FANOUT and sum(entries for _, entries in oldest) <= MAX_MERGED_ENTRIES:
             wanted = [segment_id for segment_id, _ in oldest]
             locked = session.scalars(
-                select(LshSegment.id).where(LshSegment.id.in_(wanted)).with_for_update()
+                select(LshSegment.id)
+                .where(LshSegment.id.in_(wanted))
+                .order_by(LshSegment.id)  # one lock order for every ingest: no deadlock
+                .with_for_update()
             ).all()
             return wanted if len(locked) == FANOUT else None
     return None
@@ -170,6 +194,8 @@ def _merge(session: Session, segment_ids: list[int]) -> None:
     del record_ids
     merged_ids = merged_ids[order]
     del order
+    # The new run first: its id is then above every id ever used, so none is reused (which
+    # `candidates` relies on).
+    _write_segment(session, merged_keys, merged_ids)
     session.execute(delete(LshPage).where(LshPage.segment_id.in_(segment_ids)))
     session.execute(delete(LshSegment).where(LshSegment.id.in_(segment_ids)))
-    _write_segment(session, merged_keys, merged_ids)

@@ -133,16 +133,26 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         session.close()
 
 
-def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: list[tuple]) -> None:
+def insert_rows(
+    session: Session,
+    table: Table,
+    columns: Sequence[str],
+    rows: list[tuple],
+    unique: Sequence[str] = (),
+) -> None:
     """Insert many plain rows straight through the driver's executemany, in the session's
     transaction: for the hot paths (index keys), where building SQLAlchemy parameters per row
-    would cost more than the database does."""
+    would cost more than the database does. With `unique` (the columns of a unique
+    constraint), a row that meets one already there updates it instead."""
     if not rows:
         return
     connection = session.connection()
     marker = parameter_marker(connection)
     names = ", ".join(columns)
     statement = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join([marker] * len(columns))})"
+    if unique:
+        updates = ", ".join(f"{name} = excluded.{name}" for name in columns if name not in unique)
+        statement += f" ON CONFLICT ({', '.join(unique)}) DO UPDATE SET {updates}"
     connection.exec_driver_sql(statement, rows)
 
 

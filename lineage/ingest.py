@@ -728,5 +728,12 @@ class _Ingestor:
                     update(Occurrence).where(Occurrence.id == current.id).values(wanted)
                 )
                 self.summary.occurrences_updated += 1
-        insert_rows(session, Occurrence.__table__, OCCURRENCE_COLUMNS, new_rows)
+        # Upserted: another run may be filling the same new version with the same locators.
+        insert_rows(
+            session,
+            Occurrence.__table__,
+            OCCURRENCE_COLUMNS,
+            new_rows,
+            unique=("dataset_version_id", "locator"),
+        )
         self.summary.occurrences_added += len(new_rows)

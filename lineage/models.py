@@ -100,7 +100,7 @@ class LshSegment(Base):
     __tablename__ = "lsh_segments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    level: Mapped[int] = mapped_column(SmallInteger, index=True)
+    level: Mapped[int] = mapped_column(SmallInteger)
     entries: Mapped[int] = mapped_column(BigInteger)
     # The first key of each page, little-endian int64: where to look for a key.
     fences: Mapped[bytes] = mapped_column(LargeBinary)
@@ -108,10 +108,10 @@ class LshSegment(Base):
 
 class LshPage(Base):
     """A page of a segment: its (key, record id) pairs in key order, as two little-endian
-    int64 arrays. Pages are only ever written and deleted whole."""
+    int64 arrays. Pages are only ever written and deleted whole. A table with rowids: rows
+    of 4 KB are too big to cluster on the key (SQLite's advice for WITHOUT ROWID)."""
 
     __tablename__ = "lsh_pages"
-    __table_args__ = ({"sqlite_with_rowid": False},)
 
     segment_id: Mapped[int] = mapped_column(
         ForeignKey("lsh_segments.id", ondelete="CASCADE"), primary_key=True

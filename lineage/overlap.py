@@ -32,8 +32,11 @@ from lineage.store import resolve_dataset_version
 T = TypeVar("T")
 # Rows of B compared with one chunk of A's images at once (bounded memory).
 IMAGE_CHUNK = 2048
-# A's texts whose band keys are looked up in B's at once.
-TEXT_CHUNK = 4096
+# A's texts whose band keys are looked up in B's at once, and candidate pairs whose
+# signatures are compared at once (two 128-value rows each): memory stays bounded even where
+# boilerplate makes thousands of texts candidates of each other.
+TEXT_CHUNK = 512
+PAIR_CHUNK = 16_384
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,12 @@ def _near_texts(
         rows = np.repeat(np.arange(len(keys)) // params.bands, counts)
         hits = their_rows[np.repeat(first, counts) + _ranks(counts)]
         pairs = np.unique(np.stack([rows, hits], axis=1), axis=0)
-        estimates = (values[pairs[:, 0]] == their_values[pairs[:, 1]]).mean(axis=1)
+        estimates = np.concatenate(
+            [
+                (values[part[:, 0]] == their_values[part[:, 1]]).mean(axis=1)
+                for part in np.array_split(pairs, max(1, len(pairs) // PAIR_CHUNK))
+            ]
+        )
         for (row, hit), estimate in zip(pairs.tolist(), estimates.tolist(), strict=True):
             member, current = mine[start + row], best.get(mine[start + row].record_id)
             if estimate >= params.threshold and (current is None or estimate > current.similarity):

@@ -82,3 +82,54 @@ def test_band_rows_of_the_old_schema_move_into_runs(tmp_path: Path):
     with session_scope(engine) as session:
         assert band_entries(session) == sorted((key, 1 + key % 2) for key in range(-600, 600))
         assert band_index.candidates(session, [-599, 10]) == {1, 2}
+
+
+def test_a_lookup_that_overlaps_a_merge_still_finds_every_record(tmp_path: Path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'index.db'}"
+    for record_id in (10, 11, 12):
+        _add(url, np.array([7, 1000 + record_id]), np.array([record_id, record_id]))
+    _add(url, np.arange(20_000) + 5_000, np.arange(20_000) + 100)  # a run of a higher level
+    read_pages = band_index._read_pages
+    merged: list[int] = []
+
+    def read_after_another_ingest_merges(*args: object) -> object:
+        if not merged:  # a fourth small run: the first three and it merge, and are gone
+            _add(url, np.array([7]), np.array([13]))
+            merged.append(13)
+        return read_pages(*args)
+
+    monkeypatch.setattr(band_index, "_read_pages", read_after_another_ingest_merges)
+    with session_scope(connect(url)) as session:
+        assert band_index.candidates(session, [7]) == {10, 11, 12, 13}
+    assert merged == [13]
+
+
+def test_a_downgrade_and_upgrade_keep_every_pair(tmp_path: Path):
+    from alembic import command
+
+    from lineage.db import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'round.db'}"
+    engine = connect(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO records (id, sha256, kind, size_bytes) VALUES (1, 'a', 'text', 1)")
+        )
+        connection.execute(
+            text("INSERT INTO records (id, sha256, kind, size_bytes) VALUES (2, 'b', 'text', 1)")
+        )
+    keys = np.arange(-300, 300)
+    record_ids = 1 + keys % 2
+    _add(url, keys, record_ids)
+    expected = sorted(zip(keys.tolist(), record_ids.tolist(), strict=True))
+
+    with engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0002")
+        old_rows = connection.execute(text("SELECT key, record_id FROM lsh_bands")).all()
+        command.upgrade(config, "head")
+
+    assert sorted(tuple(row) for row in old_rows) == expected
+    with session_scope(engine) as session:
+        assert band_entries(session) == expected

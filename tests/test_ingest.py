@@ -253,3 +253,30 @@ def test_progress_counts_the_content_files_and_their_bytes(tmp_path: Path):
     total = sum(path.stat().st_size for path in contents)
     assert progress.started == (3, total) and progress.done == total
     assert [skipped.path.name for skipped in summary.skipped] == ["notes.xyz"]
+
+
+def test_two_runs_filling_one_new_version_at_once_both_succeed(tmp_path: Path, monkeypatch):
+    """The second run started while the version was empty, so it skips looking for the
+    occurrences the first run then stores: its own must meet them, not fail on them."""
+    from lineage import ingest as ingest_module
+    from lineage.ingest import IngestOptions, ingest_paths
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for index in range(3):
+        (corpus / f"doc{index}.txt").write_text(make_document(index), encoding="utf-8")
+    engine = connect(f"sqlite:///{tmp_path / 'two.db'}")
+    store = ingest_module._Ingestor._store
+    other_runs: list[int] = []
+
+    def store_after_another_run(self: object, batch: object) -> None:
+        if not other_runs:
+            other_runs.append(-1)  # the other run's own batches are stored as usual
+            other_runs[0] = ingest_paths(engine, [corpus], IngestOptions("d")).exit_code
+        store(self, batch)
+
+    monkeypatch.setattr(ingest_module._Ingestor, "_store", store_after_another_run)
+    summary = ingest_paths(engine, [corpus], IngestOptions("d"))
+
+    assert other_runs == [0] and summary.exit_code == 0
+    assert _count(f"sqlite:///{tmp_path / 'two.db'}", Occurrence) == 3

@@ -210,18 +210,17 @@ def _walk(root: CorpusRoot) -> Iterator[_Found]:
         path = root.path
         yield _Found(str(path), path.name, root.label, top_level=True, is_link=path.is_symlink())
         return
-    folders = [(str(root.path), f"{root.label}/")]
+    top = f"{root.label}/"
+    folders = [(str(root.path), top)]
     while folders:
         folder, prefix = folders.pop()
         subfolders = []
         for entry in _entries(folder):
-            if entry.is_dir(follow_symlinks=False):
-                subfolders.append((entry.path, f"{prefix}{entry.name}/"))
+            name = entry.name
+            if _is_folder(entry):
+                subfolders.append((entry.path, f"{prefix}{name}/"))
             else:
-                top_level = prefix == f"{root.label}/"
-                yield _Found(
-                    entry.path, entry.name, prefix + entry.name, top_level, entry.is_symlink()
-                )
+                yield _Found(entry.path, name, prefix + name, prefix == top, entry.is_symlink())
         folders += reversed(subfolders)
 
 
@@ -232,6 +231,15 @@ def _entries(folder: str) -> list[os.DirEntry[str]]:
             return sorted((e for e in entries if not e.name.startswith(".")), key=_entry_name)
     except OSError:
         return []
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """A folder, not a link to one; an entry that cannot be asked is taken for a file, whose
+    reading then reports the problem."""
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def _entry_name(entry: os.DirEntry[str]) -> str:

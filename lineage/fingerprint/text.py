@@ -282,7 +282,7 @@ def sign_texts(
         short = [index for index, text in enumerate(texts) if len(text) <= SEGMENT_CHARS]
         _sign_compiled(texts, short, params, values, digests)
         rest = [index for index, text in enumerate(texts) if len(text) > SEGMENT_CHARS]
-    buffer = np.empty((params.num_perm, 2 * SIGNATURE_ROWS), np.uint32)
+    buffer = np.empty((params.num_perm, 2 * SIGNATURE_ROWS if rest else 0), np.uint32)
     group: list[tuple[int, np.ndarray]] = []
     group_rows = 0
     for index in rest:

@@ -61,8 +61,6 @@ def upgrade() -> None:
         sa.Column("fences", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_lsh_segments")),
     )
-    with op.batch_alter_table("lsh_segments", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_lsh_segments_level"), ["level"], unique=False)
     op.create_table(
         "lsh_pages",
         sa.Column("segment_id", sa.Integer(), nullable=False),
@@ -76,7 +74,6 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("segment_id", "page", name=op.f("pk_lsh_pages")),
-        sqlite_with_rowid=False,
     )
     connection = op.get_bind()
     rows = connection.execute(
@@ -136,7 +133,10 @@ def downgrade() -> None:
         sqlite_with_rowid=False,
     )
     connection = op.get_bind()
-    for page_keys, page_ids in connection.execute(sa.select(pages.c.keys, pages.c.record_ids)):
+    stored = connection.execute(
+        sa.select(pages.c["keys"], pages.c.record_ids), execution_options={"stream_results": True}
+    )
+    for page_keys, page_ids in stored:
         # Runs do not keep band numbers, and revision 0002's code reads only key and record
         # id; the keys mix in their band, so (key, record_id) stays unique under band 0.
         connection.execute(
@@ -151,6 +151,4 @@ def downgrade() -> None:
             ],
         )
     op.drop_table("lsh_pages")
-    with op.batch_alter_table("lsh_segments", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_lsh_segments_level"))
     op.drop_table("lsh_segments")
