@@ -3,8 +3,9 @@
 Builds (or reuses) a SQLite lineage database holding `--records` text records and as many
 image records, each with the fingerprints and index keys that ingest writes:
 
-- texts are generated documents (Zipf-distributed invented words, 120-300 words), signed in
-  batches with `lineage.fingerprint.text.sign_texts`, as ingest does;
+- texts are generated documents (Zipf-distributed invented words, 120-300 words), signed
+  and stored in ingest's batches of 1,000 with `lineage.fingerprint.text.sign_texts`, as
+  ingest does, so the band index holds the runs (and merges) an ingest would leave;
 - images are random 64-bit pHash/dHash pairs (what matters for the index is how keys spread),
   plus one real picture whose resized copy is the image probe.
 
@@ -30,12 +31,13 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from lineage.db import connect, insert_rows, session_scope
 from lineage.fingerprint import DEFAULT_TEXT_PARAMS, fingerprint_image, image_keys
 from lineage.fingerprint.text import sign_texts
-from lineage.models import DatasetVersion, Occurrence, Record
+from lineage.ingest import DEFAULT_BATCH_SIZE
+from lineage.models import DatasetVersion, LshSegment, Occurrence, Record
 from lineage.registry import ModelRegistration, register_model
 from lineage.store import (
     ensure_dataset_version,
@@ -87,7 +89,12 @@ def main() -> None:
     }
     with session_scope(connect(url)) as session:
         records = session.query(Record).count()
+        runs_by_level = session.execute(
+            select(LshSegment.level, func.count()).group_by(LshSegment.level)
+        ).all()
     print(f"lineage lookup in a fresh process, {records:,} records in {args.db}")
+    levels = ", ".join(f"{count} at level {level}" for level, count in runs_by_level)
+    print(f"text band index: {levels}")
     print(f"median of {args.repeats} runs, min-max in brackets, milliseconds\n")
     runs = {
         "start-up: lineage --version": startup,
@@ -149,10 +156,11 @@ def build(url: str, count: int, picture: Path) -> None:
         source_id = ensure_source(session, "https://example.org/").id
         version_ids = (texts.id, images.id)
     vocabulary = words()
-    for start in range(0, count, BATCH):
-        size = min(BATCH, count - start)
+    # Texts in ingest's batches: each writes one run of the band index, as an ingest would.
+    for start in range(0, count, DEFAULT_BATCH_SIZE):
+        size = min(DEFAULT_BATCH_SIZE, count - start)
         docs = [document(np.random.default_rng(start + i), vocabulary) for i in range(size)]
-        signed = sign_texts(docs, DEFAULT_TEXT_PARAMS)
+        signed = sign_texts(docs, DEFAULT_TEXT_PARAMS, compiled=True)
         rows = [
             (
                 f"t{start + i:063d}",
@@ -173,7 +181,8 @@ def build(url: str, count: int, picture: Path) -> None:
             license_id,
             source_id,
         )
-        print(f"texts {start + size:,} ({time.perf_counter() - started:.0f}s)", flush=True)
+        if (start + size) % BATCH == 0 or start + size == count:
+            print(f"texts {start + size:,} ({time.perf_counter() - started:.0f}s)", flush=True)
     rng = np.random.default_rng(7)
     for start in range(0, count, BATCH):
         size = min(BATCH, count - start)
