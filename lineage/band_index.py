@@ -1,11 +1,13 @@
-"""The LSH band index of text records, kept LSM-style: sorted runs ("segments") of (band key,
-record id) pairs, cut into pages, merged in tiers.
+"""The LSH band index of text records, kept LSM-style: runs ("segments") of (band key,
+record id) pairs, bucketed by key, merged in tiers.
 
 A B-tree row per band of each text made storing the index cost more than fingerprinting
-(42 rows a text). Here an ingest batch writes one run, a few hundred page rows for a
-thousand texts. When a level holds `FANOUT` runs they are merged into one of the next level,
-so a lookup searches a few runs: in each, the page fences (the first key of every
-page) say which pages may hold the probe keys, and only those are read.
+(42 rows a text). Here an ingest batch writes one run, a few hundred rows for a thousand
+texts. Band keys are hashes, so a run cuts them by their top bits into buckets of about
+`BUCKET_PAIRS` pairs, one row each; the row's id is the run's id and the bucket's number
+(`run << 32 | bucket`), so finding a key in a run is one primary-key lookup with nothing to
+read first. When a level holds `FANOUT` runs they are merged into one of the next level, so
+a lookup reads one bucket per probe key in each of a few runs.
 
 Records are never deleted, so runs need no tombstones. Band keys mix in their band number,
 so a key alone finds the texts that share that band.
@@ -18,89 +20,91 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
-from sqlalchemy import Connection, Row, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from lineage.db import insert_rows, parameter_marker
+from lineage.db import MAX_PARAMETERS, insert_rows, parameter_marker
 from lineage.models import LshPage, LshSegment
 
-PAGE_ENTRIES = 256
+# Pairs per bucket on average: at 16 bytes each, the fullest buckets of a run still fit in
+# one 4 KB database page.
+BUCKET_PAIRS = 192
+BUCKET_SHIFT = 32  # a bucket row's id is its run's id shifted by this, plus its number
 FANOUT = 4
 # A run's level follows from its size (level n holds about LEVEL_BASE x FANOUT^n pairs), so
 # runs of any origin (a batch, a merge, a migration) sit among runs of their size.
 LEVEL_BASE = 1 << 12
-# A merge holds its pairs in memory (see `_merge`): runs of up to 2^24 pairs (about 400,000
-# texts, 540 MB to merge) keep an ingest under 1 GB. Bigger runs are left unmerged: with
-# batches of 1,000 texts, runs stop growing at about 256,000 texts each (four per million).
-MAX_MERGED_ENTRIES = 1 << 24
-# Runs whose pages one lookup statement reads: SQLite allows expressions 1,000 deep.
-RUNS_PER_STATEMENT = 200
-INSERT_PAGES = 1024
+# A merge holds about this many pairs in memory at a time (some 40 MB), whatever the runs' size.
+MERGE_RANGE_PAIRS = 1 << 20
+INSERT_ROWS = 1024
 _INT64 = np.dtype("<i8")
-_FENCES = "SELECT id, fences FROM lsh_segments"
-_PAGES = "SELECT keys, record_ids FROM lsh_pages"
-_SEGMENT_IDS = "SELECT id FROM lsh_segments"
+_RUNS = "SELECT id, bits FROM lsh_segments"
+_RUN_IDS = "SELECT id FROM lsh_segments"
 
 
 def add_run(session: Session, keys: np.ndarray, record_ids: np.ndarray) -> None:
     """Index these (key, record id) pairs, in any order: one new run, then the merges it
     makes due. Runs in the session's transaction, so a batch and its index commit together."""
-    if not len(keys):
-        return
-    order = np.argsort(keys)
-    _write_segment(session, np.asarray(keys)[order], np.asarray(record_ids)[order])
-    _merge_full_levels(session)
+    if len(keys):
+        _write_segment(session, np.asarray(keys, _INT64), np.asarray(record_ids, _INT64))
+        _merge_full_levels(session)
 
 
 def candidates(session: Session, keys: Sequence[int]) -> set[int]:
-    """Ids of the records with any of these band keys: the fences of every run say which
-    pages may hold them, and those pages are read in a few statements.
+    """Ids of the records with any of these band keys: the buckets that would hold them are
+    read from every run, their keys first, then the record ids of the few that do hold one.
 
-    The fences and the pages are read by separate statements, between which another ingest
-    may merge runs. Runs are written whole and never change, and ids are never reused (a
-    merge writes its run before it deletes the ones it replaces), so the pages read are
-    complete if every run they came from still exists afterwards; else the lookup is redone
-    on the runs as they are then."""
+    Runs are read by separate statements, between which another ingest may merge some. Runs
+    are written whole and never change, and ids are never reused (a merge writes its run
+    before it deletes the ones it replaces), so what was read is complete if every run it
+    came from still exists afterwards; else the lookup is redone on the runs as they are."""
     # Sorted, for searchsorted; np.unique and np.isin would import numpy.ma (15 ms) in a lookup.
-    probe = np.sort(np.asarray(keys, dtype=np.int64))
+    probe = np.sort(np.asarray(keys, dtype=_INT64))
     if not probe.size:
         return set()
     connection = session.connection()
     while True:
-        wanted = [
-            (segment_id, pages)
-            for segment_id, fences in connection.exec_driver_sql(_FENCES)
-            if (pages := _pages_for(np.frombuffer(fences, _INT64), probe))
-        ]
-        rows = _read_pages(connection, wanted)
-        still_there = {segment_id for (segment_id,) in connection.exec_driver_sql(_SEGMENT_IDS)}
-        if all(segment_id in still_there for segment_id, _ in wanted):
+        runs = connection.exec_driver_sql(_RUNS).all()
+        wanted = sorted({row for run, bits in runs for row in _bucket_rows(run, bits, probe)})
+        found: dict[int, np.ndarray] = {}  # bucket row: positions of probe keys in it
+        for row, bucket_keys in _read_rows(connection, "keys", wanted):
+            hits = np.flatnonzero(_members(np.frombuffer(bucket_keys, _INT64), probe))
+            if hits.size:
+                found[row] = hits
+        id_rows = _read_rows(connection, "record_ids", sorted(found))
+        still_there = {run for (run,) in connection.exec_driver_sql(_RUN_IDS)}
+        if all(run in still_there for run, _ in runs):
             break
-    page_keys = np.frombuffer(b"".join(keys for keys, _ in rows), _INT64)
-    page_ids = np.frombuffer(b"".join(record_ids for _, record_ids in rows), _INT64)
-    return set(page_ids[_members(page_keys, probe)].tolist())
-
-
-def _read_pages(connection: Connection, wanted: list[tuple[int, list[int]]]) -> list[Row]:
-    """The (keys, record ids) of these pages of these runs. Written out rather than built with
-    SQLAlchemy, since compiling a statement of this shape afresh would be a third of a one-shot
-    lookup; `RUNS_PER_STATEMENT` runs at a time keeps within SQLite's limits."""
-    marker = parameter_marker(connection)
-    rows: list[Row] = []
-    for start in range(0, len(wanted), RUNS_PER_STATEMENT):
-        chunk = wanted[start : start + RUNS_PER_STATEMENT]
-        terms = [
-            f"(segment_id = {marker} AND page IN ({', '.join([marker] * len(pages))}))"
-            for _, pages in chunk
-        ]
-        parameters = tuple(value for segment_id, pages in chunk for value in (segment_id, *pages))
-        rows += connection.exec_driver_sql(f"{_PAGES} WHERE {' OR '.join(terms)}", parameters)
-    return rows
+    return {
+        record_id
+        for row, record_ids in id_rows
+        for record_id in np.frombuffer(record_ids, _INT64)[found[row]].tolist()
+    }
 
 
 def entry_count(session: Session) -> int:
     """How many (key, record id) pairs the index holds."""
     return int(session.scalar(select(func.coalesce(func.sum(LshSegment.entries), 0))) or 0)
+
+
+def level_of(entries: int) -> int:
+    return int(math.log(max(entries, LEVEL_BASE) / LEVEL_BASE, FANOUT))
+
+
+def bucket_bits(entries: int) -> int:
+    """How many top bits of a key number its bucket in a run of this many pairs."""
+    return max(0, math.ceil(math.log2(entries / BUCKET_PAIRS))) if entries > BUCKET_PAIRS else 0
+
+
+def _buckets(keys: np.ndarray, bits: int) -> np.ndarray:
+    """The bucket of each key: its top `bits` bits, as an unsigned number."""
+    if bits == 0:
+        return np.zeros(len(keys), np.int64)
+    return (keys.view(np.uint64) >> np.uint64(64 - bits)).astype(np.int64)
+
+
+def _bucket_rows(run: int, bits: int, keys: np.ndarray) -> set[int]:
+    return set(((run << BUCKET_SHIFT) + _buckets(keys, bits)).tolist())
 
 
 def _members(values: np.ndarray, sorted_probe: np.ndarray) -> np.ndarray:
@@ -109,41 +113,53 @@ def _members(values: np.ndarray, sorted_probe: np.ndarray) -> np.ndarray:
     return sorted_probe[positions] == values
 
 
-def _pages_for(fences: np.ndarray, probe: np.ndarray) -> list[int]:
-    """The pages that may hold any probe key. A key's pairs may begin on the page before the
-    first fence at or above it, and run on to the last page whose fence is at or below it."""
-    first = np.maximum(np.searchsorted(fences, probe, "left") - 1, 0)
-    last = np.searchsorted(fences, probe, "right") - 1
-    pages: set[int] = set()
-    for start, stop in zip(first.tolist(), last.tolist(), strict=True):
-        pages.update(range(start, stop + 1))
-    return sorted(pages)
-
-
-def level_of(entries: int) -> int:
-    return int(math.log(max(entries, LEVEL_BASE) / LEVEL_BASE, FANOUT))
+def _read_rows(connection: Connection, column: str, rows: list[int]) -> list[tuple[int, bytes]]:
+    """(row id, `column`) of these bucket rows that exist. Written out for the driver: built
+    with SQLAlchemy, the statement would be compiled afresh by every one-shot lookup."""
+    marker = parameter_marker(connection)
+    found: list[tuple[int, bytes]] = []
+    for start in range(0, len(rows), MAX_PARAMETERS):
+        chunk = tuple(rows[start : start + MAX_PARAMETERS])
+        statement = (
+            f"SELECT id, {column} FROM lsh_pages WHERE id IN ({', '.join([marker] * len(chunk))})"
+        )
+        found += [(row, data) for row, data in connection.exec_driver_sql(statement, chunk)]
+    return found
 
 
 def _write_segment(session: Session, keys: np.ndarray, record_ids: np.ndarray) -> None:
-    keys = keys.astype(_INT64, copy=False)
-    record_ids = record_ids.astype(_INT64, copy=False)
-    segment_id = session.execute(
+    """A run of these pairs."""
+    bits = bucket_bits(len(keys))
+    _write_buckets(session, _new_segment(session, len(keys), bits), bits, keys, record_ids)
+
+
+def _new_segment(session: Session, entries: int, bits: int) -> int:
+    return session.execute(
         insert(LshSegment)
-        .values(level=level_of(len(keys)), entries=len(keys), fences=keys[::PAGE_ENTRIES].tobytes())
+        .values(level=level_of(entries), entries=entries, bits=bits)
         .returning(LshSegment.id)
     ).scalar_one()
-    starts = range(0, len(keys), PAGE_ENTRIES)
-    for first in range(0, len(starts), INSERT_PAGES):  # a few MB of page rows at a time
-        pages = [
-            (
-                segment_id,
-                page,
-                keys[start : start + PAGE_ENTRIES].tobytes(),
-                record_ids[start : start + PAGE_ENTRIES].tobytes(),
+
+
+def _write_buckets(
+    session: Session, segment_id: int, bits: int, keys: np.ndarray, record_ids: np.ndarray
+) -> None:
+    """Pairs of a run, a row per bucket of the top `bits` bits of their keys."""
+    buckets = _buckets(keys, bits)
+    order = np.argsort(buckets, kind="stable")
+    keys, record_ids, buckets = keys[order], record_ids[order], buckets[order]
+    del order
+    starts = np.flatnonzero(np.diff(buckets, prepend=-1)).tolist()
+    ends = [*starts[1:], len(keys)]
+    base = segment_id << BUCKET_SHIFT
+    for first in range(0, len(starts), INSERT_ROWS):  # a few MB of rows at a time
+        rows = [
+            (base + int(buckets[start]), keys[start:end].tobytes(), record_ids[start:end].tobytes())
+            for start, end in zip(
+                starts[first : first + INSERT_ROWS], ends[first : first + INSERT_ROWS], strict=True
             )
-            for page, start in enumerate(starts[first : first + INSERT_PAGES], start=first)
         ]
-        insert_rows(session, LshPage.__table__, ("segment_id", "page", "keys", "record_ids"), pages)
+        insert_rows(session, LshPage.__table__, ("id", "keys", "record_ids"), rows)
 
 
 def _merge_full_levels(session: Session) -> None:
@@ -152,50 +168,75 @@ def _merge_full_levels(session: Session) -> None:
 
 
 def _full_level(session: Session) -> list[int] | None:
-    """The oldest `FANOUT` runs of the lowest level that has as many (and whose merge stays
-    within `MAX_MERGED_ENTRIES`), locked (PostgreSQL) so that two ingests never merge the same
-    runs; None when nothing is due, or another ingest is merging them."""
-    levels: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for segment_id, level, entries in session.execute(
-        select(LshSegment.id, LshSegment.level, LshSegment.entries).order_by(LshSegment.id)
+    """The oldest `FANOUT` runs of the lowest level that has as many, locked (PostgreSQL) so
+    that two ingests never merge the same runs; None when nothing is due, or another ingest
+    is merging them."""
+    levels: dict[int, list[int]] = defaultdict(list)
+    for segment_id, level in session.execute(
+        select(LshSegment.id, LshSegment.level).order_by(LshSegment.id)
     ):
-        levels[level].append((segment_id, entries))
+        levels[level].append(segment_id)
     for level in sorted(levels):
         oldest = levels[level][:FANOUT]
-        if len(oldest) == FANOUT and sum(entries for _, entries in oldest) <= MAX_MERGED_ENTRIES:
-            wanted = [segment_id for segment_id, _ in oldest]
+        if len(oldest) == FANOUT:
             locked = session.scalars(
                 select(LshSegment.id)
-                .where(LshSegment.id.in_(wanted))
+                .where(LshSegment.id.in_(oldest))
                 .order_by(LshSegment.id)  # one lock order for every ingest: no deadlock
                 .with_for_update()
             ).all()
-            return wanted if len(locked) == FANOUT else None
+            return oldest if len(locked) == FANOUT else None
     return None
 
 
 def _merge(session: Session, segment_ids: list[int]) -> None:
-    """One run of the pairs of these runs, which it replaces. Arrays are let go as soon as
-    they are used: the biggest merge holds about 32 bytes per pair at its peak."""
-    keys, record_ids = [], []
-    for page_keys, page_ids in session.execute(
-        select(LshPage.keys, LshPage.record_ids)
-        .where(LshPage.segment_id.in_(segment_ids))
-        .order_by(LshPage.segment_id, LshPage.page)
-    ):
-        keys.append(np.frombuffer(page_keys, _INT64))
-        record_ids.append(np.frombuffer(page_ids, _INT64))
-    merged_keys = np.concatenate(keys)
-    del keys
-    # The runs are sorted, so a stable sort (Timsort, merging runs) does little work.
-    order = np.argsort(merged_keys, kind="stable")
-    merged_keys = merged_keys[order]
-    merged_ids = np.concatenate(record_ids)
-    del record_ids
-    merged_ids = merged_ids[order]
-    del order
-    # The new run first: its id is then above every id ever used, so none is reused (which
-    # `candidates` relies on).
-    _write_segment(session, merged_keys, merged_ids)
-    session.execute(delete(LshPage).where(LshPage.segment_id.in_(segment_ids)))
+    """One run of the pairs of these runs, which it replaces. Written a key range at a time
+    (the top bits of the keys, as buckets are), so memory stays within about
+    `MERGE_RANGE_PAIRS` pairs however big the runs are. The new run is written first: its id
+    is then above every id ever used, so none is reused (which `candidates` relies on)."""
+    runs = session.execute(
+        select(LshSegment.id, LshSegment.bits, LshSegment.entries).where(
+            LshSegment.id.in_(segment_ids)
+        )
+    ).all()
+    entries = sum(run_entries for _, _, run_entries in runs)
+    bits = bucket_bits(entries)
+    range_bits = min(bits, max(0, math.ceil(math.log2(max(entries, 1) / MERGE_RANGE_PAIRS))))
+    segment_id = _new_segment(session, entries, bits)
+    for part in range(1 << range_bits):
+        pieces = [
+            _range_of_run(session, run, run_bits, part, range_bits) for run, run_bits, _ in runs
+        ]
+        keys = np.concatenate([piece_keys for piece_keys, _ in pieces])
+        record_ids = np.concatenate([piece_ids for _, piece_ids in pieces])
+        del pieces
+        _write_buckets(session, segment_id, bits, keys, record_ids)
+    for run in segment_ids:
+        session.execute(delete(LshPage).where(*_rows_of(run, 0, 1 << BUCKET_SHIFT)))
     session.execute(delete(LshSegment).where(LshSegment.id.in_(segment_ids)))
+
+
+def _range_of_run(
+    session: Session, run: int, run_bits: int, part: int, range_bits: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of a run whose keys' top `range_bits` bits are `part`: whole buckets where
+    the run's buckets are that fine, else the one bucket holding them, filtered."""
+    if run_bits >= range_bits:
+        shift = run_bits - range_bits
+        where = _rows_of(run, part << shift, (part + 1) << shift)
+    else:
+        bucket = part >> (range_bits - run_bits)
+        where = _rows_of(run, bucket, bucket + 1)
+    stored = session.execute(select(LshPage.keys, LshPage.record_ids).where(*where)).all()
+    keys = np.frombuffer(b"".join(row[0] for row in stored), _INT64)
+    record_ids = np.frombuffer(b"".join(row[1] for row in stored), _INT64)
+    if run_bits < range_bits:
+        inside = _buckets(keys, range_bits) == part
+        keys, record_ids = keys[inside], record_ids[inside]
+    return keys, record_ids
+
+
+def _rows_of(segment_id: int, first_bucket: int, end_bucket: int) -> tuple:
+    """Where-clauses for the rows of a run's buckets from `first_bucket` up to `end_bucket`."""
+    base = segment_id << BUCKET_SHIFT
+    return (LshPage.id >= base + first_bucket, LshPage.id < base + end_bucket)

@@ -94,29 +94,28 @@ class Record(Base):
 
 
 class LshSegment(Base):
-    """One sorted run of the text records' MinHash LSH band keys (see `lineage.band_index`):
-    written whole by an ingest batch, or by merging runs of the level below."""
+    """One run of the text records' MinHash LSH band keys (see `lineage.band_index`): written
+    whole by an ingest batch, or by merging runs of the level below."""
 
     __tablename__ = "lsh_segments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     level: Mapped[int] = mapped_column(SmallInteger)
     entries: Mapped[int] = mapped_column(BigInteger)
-    # The first key of each page, little-endian int64: where to look for a key.
-    fences: Mapped[bytes] = mapped_column(LargeBinary)
+    # How many top bits of a key number its bucket in this run.
+    bits: Mapped[int] = mapped_column(SmallInteger)
 
 
 class LshPage(Base):
-    """A page of a segment: its (key, record id) pairs in key order, as two little-endian
-    int64 arrays. Pages are only ever written and deleted whole. A table with rowids: rows
-    of 4 KB are too big to cluster on the key (SQLite's advice for WITHOUT ROWID)."""
+    """A bucket of a run: the (key, record id) pairs whose keys share their top bits, as two
+    little-endian int64 arrays. Its id is the run's id shifted left by 32 plus the bucket's
+    number, so that a lookup finds it by primary key alone (SQLite's rowid)."""
 
     __tablename__ = "lsh_pages"
 
-    segment_id: Mapped[int] = mapped_column(
-        ForeignKey("lsh_segments.id", ondelete="CASCADE"), primary_key=True
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
     )
-    page: Mapped[int] = mapped_column(Integer, primary_key=True)
     keys: Mapped[bytes] = mapped_column(LargeBinary)
     record_ids: Mapped[bytes] = mapped_column(LargeBinary)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from sqlalchemy import func, select, text
 
 from lineage import band_index
@@ -19,17 +20,28 @@ def _add(url: str, keys: np.ndarray, record_ids: np.ndarray) -> None:
         band_index.add_run(session, keys, record_ids)
 
 
-def test_candidates_are_exactly_the_records_sharing_a_key(tmp_path: Path):
+@pytest.mark.parametrize("merge_range_pairs", [band_index.MERGE_RANGE_PAIRS, 1_000])
+def test_candidates_are_exactly_the_records_sharing_a_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, merge_range_pairs: int
+):
+    """Also with merges made a key range at a time, from runs cut finer and coarser."""
+    monkeypatch.setattr(band_index, "MERGE_RANGE_PAIRS", merge_range_pairs)
     url = f"sqlite:///{tmp_path / 'index.db'}"
     rng = np.random.default_rng(0)
-    # Few distinct keys, so that one key's pairs span several pages and several runs.
-    keys = rng.integers(-50, 50, 20_000) * np.int64(1 << 40)
+    # Keys spread over the whole range, and a few repeated by many records (one key's pairs
+    # then fill a big bucket in every run).
+    spread = rng.integers(-(1 << 63), (1 << 63) - 1, 20_000, dtype=np.int64)
+    repeated = rng.integers(-50, 50, 20_000) * np.int64(1 << 57)
+    keys = np.where(np.arange(20_000) % 2 == 0, spread, repeated)
     record_ids = np.arange(len(keys))
-    for start in range(0, len(keys), 2_500):
-        _add(url, keys[start : start + 2_500], record_ids[start : start + 2_500])
+    # Four runs of each size, so that every level fills and merges.
+    offsets = np.cumsum([0] + [25] * 4 + [75] * 4 + [400] * 4 + [750] * 4 + [3_750] * 4)
+    for start, end in zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True):
+        _add(url, keys[start:end], record_ids[start:end])
 
     with session_scope(connect(url)) as session:
-        for probe in ([3 << 40], [-50 << 40, 49 << 40, 7], [12345], []):
+        assert band_index.entry_count(session) == len(keys)
+        for probe in ([3 << 57], [-50 << 57, 49 << 57, 7], [int(spread[10])], [12345], []):
             expected = set(record_ids[np.isin(keys, probe)].tolist())
             assert band_index.candidates(session, probe) == expected
         assert band_entries(session) == sorted(zip(keys.tolist(), record_ids.tolist(), strict=True))
@@ -89,16 +101,16 @@ def test_a_lookup_that_overlaps_a_merge_still_finds_every_record(tmp_path: Path,
     for record_id in (10, 11, 12):
         _add(url, np.array([7, 1000 + record_id]), np.array([record_id, record_id]))
     _add(url, np.arange(20_000) + 5_000, np.arange(20_000) + 100)  # a run of a higher level
-    read_pages = band_index._read_pages
+    read_rows = band_index._read_rows
     merged: list[int] = []
 
     def read_after_another_ingest_merges(*args: object) -> object:
         if not merged:  # a fourth small run: the first three and it merge, and are gone
             _add(url, np.array([7]), np.array([13]))
             merged.append(13)
-        return read_pages(*args)
+        return read_rows(*args)
 
-    monkeypatch.setattr(band_index, "_read_pages", read_after_another_ingest_merges)
+    monkeypatch.setattr(band_index, "_read_rows", read_after_another_ingest_merges)
     with session_scope(connect(url)) as session:
         assert band_index.candidates(session, [7]) == {10, 11, 12, 13}
     assert merged == [13]

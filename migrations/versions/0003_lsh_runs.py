@@ -1,13 +1,13 @@
-"""LSH band keys in sorted runs of pages (lsh_segments, lsh_pages) instead of a row per band
+"""LSH band keys in bucketed runs (lsh_segments, lsh_pages) instead of a row per band
 
 Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-26 11:30:00
 
-The keys already stored move into runs in key order, a run per 2^22 pairs (about 100,000
-texts), which later ingests merge; memory stays bounded whatever the table's size. The
-page format is written out here rather than imported, so that this revision keeps meaning
-what it meant when `lineage.band_index` changes.
+The keys already stored move into runs, a run per 2^22 pairs (about 100,000 texts), which
+later ingests merge; memory stays bounded whatever the table's size. The bucket format is
+written out here rather than imported, so that this revision keeps meaning what it meant
+when `lineage.band_index` changes.
 """
 
 import math
@@ -22,7 +22,8 @@ down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-PAGE_ENTRIES = 256
+BUCKET_PAIRS = 192
+BUCKET_SHIFT = 32
 FANOUT = 4
 LEVEL_BASE = 1 << 12
 RUN_ENTRIES = 1 << 22
@@ -35,12 +36,11 @@ segments = sa.table(
     sa.column("id", sa.Integer),
     sa.column("level", sa.SmallInteger),
     sa.column("entries", sa.BigInteger),
-    sa.column("fences", sa.LargeBinary),
+    sa.column("bits", sa.SmallInteger),
 )
 pages = sa.table(
     "lsh_pages",
-    sa.column("segment_id", sa.Integer),
-    sa.column("page", sa.Integer),
+    sa.column("id", sa.BigInteger),
     sa.column("keys", sa.LargeBinary),
     sa.column("record_ids", sa.LargeBinary),
 )
@@ -58,22 +58,20 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("level", sa.SmallInteger(), nullable=False),
         sa.Column("entries", sa.BigInteger(), nullable=False),
-        sa.Column("fences", sa.LargeBinary(), nullable=False),
+        sa.Column("bits", sa.SmallInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_lsh_segments")),
     )
     op.create_table(
         "lsh_pages",
-        sa.Column("segment_id", sa.Integer(), nullable=False),
-        sa.Column("page", sa.Integer(), nullable=False),
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=False,
+            nullable=False,
+        ),
         sa.Column("keys", sa.LargeBinary(), nullable=False),
         sa.Column("record_ids", sa.LargeBinary(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["segment_id"],
-            ["lsh_segments.id"],
-            name=op.f("fk_lsh_pages_segment_id_lsh_segments"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("segment_id", "page", name=op.f("pk_lsh_pages")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_lsh_pages")),
     )
     connection = op.get_bind()
     rows = connection.execute(
@@ -97,22 +95,29 @@ def upgrade() -> None:
 
 
 def _write_run(connection: sa.Connection, keys: np.ndarray, record_ids: np.ndarray) -> None:
-    level = int(math.log(max(len(keys), LEVEL_BASE) / LEVEL_BASE, FANOUT))
+    """A run: its pairs cut by the top bits of their keys into buckets of about 192."""
+    entries = len(keys)
+    bits = max(0, math.ceil(math.log2(entries / BUCKET_PAIRS))) if entries > BUCKET_PAIRS else 0
+    level = int(math.log(max(entries, LEVEL_BASE) / LEVEL_BASE, FANOUT))
     segment_id = connection.execute(
-        segments.insert()
-        .values(level=level, entries=len(keys), fences=keys[::PAGE_ENTRIES].astype(INT64).tobytes())
-        .returning(segments.c.id)
+        segments.insert().values(level=level, entries=entries, bits=bits).returning(segments.c.id)
     ).scalar_one()
+    keys = np.ascontiguousarray(keys, INT64)
+    record_ids = np.ascontiguousarray(record_ids, INT64)
+    buckets = (keys.view(np.uint64) >> np.uint64(64 - bits)).astype(np.int64) if bits else 0 * keys
+    order = np.argsort(buckets, kind="stable")
+    keys, record_ids, buckets = keys[order], record_ids[order], buckets[order]
+    starts = np.flatnonzero(np.diff(buckets, prepend=-1)).tolist()
+    ends = [*starts[1:], entries]
     connection.execute(
         pages.insert(),
         [
             {
-                "segment_id": segment_id,
-                "page": page,
-                "keys": keys[start : start + PAGE_ENTRIES].astype(INT64).tobytes(),
-                "record_ids": record_ids[start : start + PAGE_ENTRIES].astype(INT64).tobytes(),
+                "id": (segment_id << BUCKET_SHIFT) + int(buckets[start]),
+                "keys": keys[start:end].tobytes(),
+                "record_ids": record_ids[start:end].tobytes(),
             }
-            for page, start in enumerate(range(0, len(keys), PAGE_ENTRIES))
+            for start, end in zip(starts, ends, strict=True)
         ],
     )
 
