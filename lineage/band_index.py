@@ -66,11 +66,7 @@ def candidates(session: Session, keys: Sequence[int]) -> set[int]:
     while True:
         runs = connection.exec_driver_sql(_RUNS).all()
         wanted = sorted({row for run, bits in runs for row in _bucket_rows(run, bits, probe)})
-        found: dict[int, np.ndarray] = {}  # bucket row: positions of probe keys in it
-        for row, bucket_keys in _read_rows(connection, "keys", wanted):
-            hits = np.flatnonzero(_members(np.frombuffer(bucket_keys, _INT64), probe))
-            if hits.size:
-                found[row] = hits
+        found = _hits(_read_rows(connection, "keys", wanted), probe)
         id_rows = _read_rows(connection, "record_ids", sorted(found))
         still_there = {run for (run,) in connection.exec_driver_sql(_RUN_IDS)}
         if all(run in still_there for run, _ in runs):
@@ -107,6 +103,19 @@ def _bucket_rows(run: int, bits: int, keys: np.ndarray) -> set[int]:
     return set(((run << BUCKET_SHIFT) + _buckets(keys, bits)).tolist())
 
 
+def _hits(rows: list[tuple[int, bytes]], probe: np.ndarray) -> dict[int, np.ndarray]:
+    """For each bucket row holding any probe key, where in it they are: tested for all rows
+    at once, then traced back to their rows."""
+    keys = np.frombuffer(b"".join(bucket_keys for _, bucket_keys in rows), _INT64)
+    ends = np.cumsum([len(bucket_keys) // _INT64.itemsize for _, bucket_keys in rows])
+    positions = np.flatnonzero(_members(keys, probe))
+    owners = np.searchsorted(ends, positions, "right")
+    found: dict[int, list[int]] = defaultdict(list)
+    for owner, position in zip(owners.tolist(), positions.tolist(), strict=True):
+        found[rows[owner][0]].append(position - (int(ends[owner - 1]) if owner else 0))
+    return {row: np.asarray(hits, np.int64) for row, hits in found.items()}
+
+
 def _members(values: np.ndarray, sorted_probe: np.ndarray) -> np.ndarray:
     """Which of `values` are in `sorted_probe`."""
     positions = np.minimum(np.searchsorted(sorted_probe, values), len(sorted_probe) - 1)
@@ -117,13 +126,16 @@ def _read_rows(connection: Connection, column: str, rows: list[int]) -> list[tup
     """(row id, `column`) of these bucket rows that exist. Written out for the driver: built
     with SQLAlchemy, the statement would be compiled afresh by every one-shot lookup."""
     marker = parameter_marker(connection)
+    cursor = connection.connection.cursor()  # the driver's own: rows as plain tuples
     found: list[tuple[int, bytes]] = []
-    for start in range(0, len(rows), MAX_PARAMETERS):
-        chunk = tuple(rows[start : start + MAX_PARAMETERS])
-        statement = (
-            f"SELECT id, {column} FROM lsh_pages WHERE id IN ({', '.join([marker] * len(chunk))})"
-        )
-        found += [(row, data) for row, data in connection.exec_driver_sql(statement, chunk)]
+    try:
+        for start in range(0, len(rows), MAX_PARAMETERS):
+            chunk = tuple(rows[start : start + MAX_PARAMETERS])
+            markers = ", ".join([marker] * len(chunk))
+            cursor.execute(f"SELECT id, {column} FROM lsh_pages WHERE id IN ({markers})", chunk)
+            found += cursor.fetchall()
+    finally:
+        cursor.close()
     return found
 
 

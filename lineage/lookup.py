@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from lineage import band_index
 from lineage.crawl.readers import decode_utf8
@@ -35,7 +35,7 @@ from lineage.fingerprint import (
     values_from_bytes,
 )
 from lineage.graph import describe_path, models_trained_on
-from lineage.models import DatasetVersion, ImageKey, License, Occurrence, Record
+from lineage.models import Dataset, DatasetVersion, ImageKey, License, Occurrence, Record
 
 
 @dataclass(frozen=True)
@@ -178,6 +178,8 @@ def _with_locations(session: Session, matches: list[Match]) -> list[Match]:
             .join(Record, Record.id == Occurrence.record_id)
             .join(License, License.id == Occurrence.license_id)
             .join(DatasetVersion, DatasetVersion.id == Occurrence.dataset_version_id)
+            .join(Dataset, Dataset.id == DatasetVersion.dataset_id)
+            .options(contains_eager(DatasetVersion.dataset))  # no query per version for its name
             .where(Record.sha256 == match.sha256)
             .order_by(DatasetVersion.id, Occurrence.locator)
         ).all()
