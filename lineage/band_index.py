@@ -34,7 +34,8 @@ FANOUT = 4
 # A run's level follows from its size (level n holds about LEVEL_BASE x FANOUT^n pairs), so
 # runs of any origin (a batch, a merge, a migration) sit among runs of their size.
 LEVEL_BASE = 1 << 12
-# A merge holds about this many pairs in memory at a time (some 40 MB), whatever the runs' size.
+# A merge holds about this many pairs in memory at a time (some 100 MB with its copies),
+# whatever the runs' size.
 MERGE_RANGE_PAIRS = 1 << 20
 INSERT_ROWS = 1024
 _INT64 = np.dtype("<i8")
@@ -89,7 +90,8 @@ def level_of(entries: int) -> int:
 
 def bucket_bits(entries: int) -> int:
     """How many top bits of a key number its bucket in a run of this many pairs."""
-    return max(0, math.ceil(math.log2(entries / BUCKET_PAIRS))) if entries > BUCKET_PAIRS else 0
+    bits = max(0, math.ceil(math.log2(entries / BUCKET_PAIRS))) if entries > BUCKET_PAIRS else 0
+    return min(bits, BUCKET_SHIFT)  # a bucket number must not reach into the next run's ids
 
 
 def _buckets(keys: np.ndarray, bits: int) -> np.ndarray:
