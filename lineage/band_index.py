@@ -20,10 +20,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from lineage.db import MAX_PARAMETERS, insert_rows, parameter_marker
+from lineage.db import insert_rows, rows_in
 from lineage.models import LshPage, LshSegment
 
 # Pairs per bucket on average: at 16 bytes each, the fullest buckets of a run still fit in
@@ -67,8 +67,8 @@ def candidates(session: Session, keys: Sequence[int]) -> set[int]:
     while True:
         runs = connection.exec_driver_sql(_RUNS).all()
         wanted = sorted({row for run, bits in runs for row in _bucket_rows(run, bits, probe)})
-        found = _hits(_read_rows(connection, "keys", wanted), probe)
-        id_rows = _read_rows(connection, "record_ids", sorted(found))
+        found = _hits(_read_rows(session, "keys", wanted), probe)
+        id_rows = _read_rows(session, "record_ids", sorted(found))
         still_there = {run for (run,) in connection.exec_driver_sql(_RUN_IDS)}
         if all(run in still_there for run, _ in runs):
             break
@@ -124,21 +124,9 @@ def _members(values: np.ndarray, sorted_probe: np.ndarray) -> np.ndarray:
     return sorted_probe[positions] == values
 
 
-def _read_rows(connection: Connection, column: str, rows: list[int]) -> list[tuple[int, bytes]]:
-    """(row id, `column`) of these bucket rows that exist. Written out for the driver: built
-    with SQLAlchemy, the statement would be compiled afresh by every one-shot lookup."""
-    marker = parameter_marker(connection)
-    cursor = connection.connection.cursor()  # the driver's own: rows as plain tuples
-    found: list[tuple[int, bytes]] = []
-    try:
-        for start in range(0, len(rows), MAX_PARAMETERS):
-            chunk = tuple(rows[start : start + MAX_PARAMETERS])
-            markers = ", ".join([marker] * len(chunk))
-            cursor.execute(f"SELECT id, {column} FROM lsh_pages WHERE id IN ({markers})", chunk)
-            found += cursor.fetchall()
-    finally:
-        cursor.close()
-    return found
+def _read_rows(session: Session, column: str, rows: list[int]) -> list[tuple[int, bytes]]:
+    """(row id, `column`) of these bucket rows that exist."""
+    return rows_in(session, f"SELECT id, {column} FROM lsh_pages WHERE id IN ({{}})", rows)
 
 
 def _write_segment(session: Session, keys: np.ndarray, record_ids: np.ndarray) -> None:

@@ -722,7 +722,11 @@ class _Ingestor:
             }
             current = existing.get(entry.item.locator)
             if current is None:
-                new_rows.append((self.version_id, entry.item.locator, *wanted.values()))
+                row = wanted | {
+                    "dataset_version_id": self.version_id,
+                    "locator": entry.item.locator,
+                }
+                new_rows.append(tuple(row[column] for column in OCCURRENCE_COLUMNS))
             elif any(getattr(current, key) != value for key, value in wanted.items()):
                 session.execute(
                     update(Occurrence).where(Occurrence.id == current.id).values(wanted)

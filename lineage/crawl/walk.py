@@ -114,21 +114,19 @@ class CorpusListing:
 
     def files(self) -> Iterator[CorpusFile]:
         self.license_files, self.skipped = [], []
-        for found, root in _found_files(self.roots):
-            classified = _classify(root, found)
+        for classified in _classified(self.roots):
             if isinstance(classified, SkippedFile):
                 self.skipped.append(classified)
-            elif classified is not None and classified.kind is FileKind.LICENSE:
+            elif classified.kind is FileKind.LICENSE:
                 self.license_files.append(classified)
-            elif classified is not None:
+            else:
                 yield classified
 
     def count(self) -> tuple[int, int]:
         """How many content files there are and their bytes: a walk of its own, for a
         progress bar, which is the only reader."""
         files = total_bytes = 0
-        for found, root in _found_files(self.roots):
-            classified = _classify(root, found)
+        for classified in _classified(self.roots):
             if isinstance(classified, CorpusFile) and classified.kind is not FileKind.LICENSE:
                 files += 1
                 total_bytes += file_size(classified.path)
@@ -147,6 +145,14 @@ def list_corpus(paths: list[Path]) -> CorpusListing:
             for path, label in zip(resolved, root_labels(resolved), strict=True)
         ]
     )
+
+
+def _classified(roots: list[CorpusRoot]) -> Iterator[CorpusFile | SkippedFile]:
+    """Every file under the roots as content, licence or skipped; the roots' cards left out."""
+    for found, root in _found_files(roots):
+        classified = _classify(root, found)
+        if classified is not None:
+            yield classified
 
 
 def _found_files(roots: list[CorpusRoot]) -> Iterator[tuple[_Found, CorpusRoot]]:
