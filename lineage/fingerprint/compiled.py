@@ -17,17 +17,15 @@ from functools import cache
 import numpy as np
 from numba import njit
 
-from lineage.fingerprint.text import UNSPACED_RANGES
+from lineage.fingerprint.text import ASCII_WORD_TRANSLATION, UNSPACED_RANGES
 
 # ASCII as normalize_text folds it: capitals to lower case, and str.split()'s whitespace
 # (tab to carriage return, the four separators) to a space.
 _FOLDED = np.arange(256, dtype=np.uint8)
 _FOLDED[[9, 10, 11, 12, 13, 28, 29, 30, 31]] = 32
 _FOLDED[65:91] += 32  # A-Z to a-z
-# Token bytes: [A-Za-z0-9_], as the `\w+` pattern finds them in ASCII text.
-_WORD_BYTES = np.zeros(256, np.bool_)
-for _byte in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_":
-    _WORD_BYTES[_byte] = True
+# Token bytes: those the numpy path's ASCII translation keeps ([A-Za-z0-9_]).
+_WORD_BYTES = np.frombuffer(ASCII_WORD_TRANSLATION, np.uint8) != ord(" ")
 
 
 def _crc32_table() -> np.ndarray:

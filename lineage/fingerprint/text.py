@@ -51,7 +51,7 @@ _TOKEN = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+")
 _HAS_UNSPACED = re.compile(rf"[{_UNSPACED}]")
 _WORD = re.compile(r"\w+")
 # ASCII bytes that are not word characters become spaces (the ASCII fast path of `tokens`).
-_ASCII_WORD_BYTES = bytes(
+ASCII_WORD_TRANSLATION = bytes(
     byte if chr(byte).isascii() and (chr(byte).isalnum() or chr(byte) == "_") else ord(" ")
     for byte in range(256)
 )
@@ -142,7 +142,7 @@ def text_token_hashes(normalized: str) -> np.ndarray:
     run of [A-Za-z0-9_], so a byte translation and a split find the same tokens 4x faster."""
     if not normalized.isascii():
         return token_hashes(tokens(normalized))
-    words = normalized.encode().translate(_ASCII_WORD_BYTES).split()
+    words = normalized.encode().translate(ASCII_WORD_TRANSLATION).split()
     return np.fromiter(map(zlib.crc32, words), np.uint32, len(words))
 
 
