@@ -148,7 +148,8 @@ def _write_buckets(
 ) -> None:
     """Pairs of a run, a row per bucket of the top `bits` bits of their keys."""
     buckets = _buckets(keys, bits)
-    order = np.argsort(buckets, kind="stable")
+    # numpy sorts 16-bit integers by radix, in linear time, and most runs have that few buckets.
+    order = np.argsort(buckets.astype(np.uint16) if bits <= 16 else buckets, kind="stable")
     keys, record_ids, buckets = keys[order], record_ids[order], buckets[order]
     del order
     starts = np.flatnonzero(np.diff(buckets, prepend=-1)).tolist()

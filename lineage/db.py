@@ -162,19 +162,24 @@ def insert_returning(
     columns: Sequence[str],
     rows: list[tuple],
     returning: Sequence[str],
+    unique: Sequence[str] = (),
 ) -> list[tuple]:
     """`insert_rows`, returning these columns of the inserted rows (in no particular order):
-    multi-row INSERTs of as many rows as the parameter limit lets one statement hold."""
+    multi-row INSERTs of as many rows as the parameter limit lets one statement hold. With
+    `unique` (the columns of a unique constraint), a row that meets one already there is
+    left out, and not returned."""
     connection = session.connection()
     marker = parameter_marker(connection)
     row_markers = f"({', '.join([marker] * len(columns))})"
+    on_conflict = f" ON CONFLICT ({', '.join(unique)}) DO NOTHING" if unique else ""
     per_statement = max(1, MAX_PARAMETERS // len(columns))
     inserted: list[tuple] = []
     for start in range(0, len(rows), per_statement):
         chunk = rows[start : start + per_statement]
         statement = (
             f"INSERT INTO {table.name} ({', '.join(columns)}) "
-            f"VALUES {', '.join([row_markers] * len(chunk))} RETURNING {', '.join(returning)}"
+            f"VALUES {', '.join([row_markers] * len(chunk))}{on_conflict} "
+            f"RETURNING {', '.join(returning)}"
         )
         parameters = tuple(value for row in chunk for value in row)
         inserted += [tuple(row) for row in connection.exec_driver_sql(statement, parameters)]

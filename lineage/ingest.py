@@ -80,7 +80,7 @@ OCCURRENCE_COLUMNS = (
     "license_id",
     "license_origin",
 )
-_KIND_BY_HASH = "SELECT sha256, kind FROM records WHERE sha256 IN ({})"
+_STORED_BY_HASH = "SELECT sha256, kind, id FROM records WHERE sha256 IN ({})"
 _ID_BY_HASH = "SELECT sha256, id FROM records WHERE sha256 IN ({})"
 DELETE_CHUNK = 500
 VANISHED_CHUNK = 10_000
@@ -194,11 +194,12 @@ class _Pending:
 
 @dataclass
 class _Batch:
-    """A closed batch: its entries, the first entry of each content (and kind) not yet stored
-    when it closed, a call that waits for (or computes) those entries' fingerprints, and the
-    problems met while reading it."""
+    """A closed batch: its entries, the ids of those stored when it closed, the first entry of
+    each content (and kind) not yet stored then, a call that waits for (or computes) those
+    entries' fingerprints, and the problems met while reading it."""
 
     pending: list[_Pending]
+    stored_ids: dict[str, int]
     new: list[_Pending]
     fingerprints: Callable[[], list[FingerprintResult]]
     problems: list[ProblemReport]
@@ -596,6 +597,8 @@ class _Ingestor:
         """Close the pending batch. The workers compute its fingerprints while this thread
         reads on and stores the batches before it, in order; each batch is stored, with the
         problems met so far, in one transaction."""
+        if not self.pending and not self.problems:
+            return
         pending, self.pending = self.pending, []
         self.batches.append(self._close(pending))
         self.pending_bytes = 0
@@ -608,17 +611,21 @@ class _Ingestor:
         and the picture is checked (and its problem reported) whichever came first."""
         hashes = list({entry.sha256 for entry in pending})
         with session_scope(self.engine) as session:
-            stored = dict(rows_in(session, _KIND_BY_HASH, hashes))
+            stored = {
+                sha: (kind, id_) for sha, kind, id_ in rows_in(session, _STORED_BY_HASH, hashes)
+            }
         first_of_each: dict[tuple[str, str], _Pending] = {}
         for entry in pending:
             key = (entry.sha256, entry.item.kind)
-            if stored.get(entry.sha256) != entry.item.kind and key not in self.in_flight:
+            kind = stored[entry.sha256][0] if entry.sha256 in stored else None
+            if kind != entry.item.kind and key not in self.in_flight:
                 first_of_each.setdefault(key, entry)
         new = list(first_of_each.values())
         self.in_flight.update(first_of_each)
         tasks = [_fingerprint_task(entry.item) for entry in new]
         problems, self.problems = self.problems, []
-        return _Batch(pending, new, self._fingerprint_all(tasks), problems)
+        stored_ids = {sha: id_ for sha, (_, id_) in stored.items()}
+        return _Batch(pending, stored_ids, new, self._fingerprint_all(tasks), problems)
 
     def _store(self, batch: _Batch) -> None:
         with session_scope(self.engine) as session:
@@ -634,9 +641,10 @@ class _Ingestor:
             self.summary.licenses.update(self.license_names[entry.license_id] for entry in stored)
 
     def _store_records(self, session: Session, batch: _Batch) -> dict[str, int]:
-        """Ids of the batch's records by hash, inserting the new ones with their fingerprints."""
-        known = dict(rows_in(session, _ID_BY_HASH, list({e.sha256 for e in batch.pending})))
-        _fill_missing_rights(session, batch.pending, known)
+        """Ids of the batch's records by hash, inserting the new ones with their fingerprints.
+        Records are never deleted, so those stored when the batch closed still are; the rest
+        are inserted unless another batch or run has stored them since, and then looked up."""
+        known = dict(batch.stored_ids)
         fresh: dict[str, dict[str, Any]] = {}
         for entry, (row, error) in zip(batch.new, batch.fingerprints(), strict=True):
             key = (entry.sha256, entry.item.kind)
@@ -653,17 +661,30 @@ class _Ingestor:
                     "rights": rights.as_dict() if rights is not None else None,
                     "training_use": rights.training_use if rights is not None else None,
                 }
+        inserted = self._insert_records(session, fresh)
+        stored_since = {entry.sha256 for entry in batch.pending} - known.keys() - inserted.keys()
+        known.update(rows_in(session, _ID_BY_HASH, list(stored_since)))
+        _fill_missing_rights(session, batch.pending, known)
+        known.update(inserted)
+        return known
+
+    def _insert_records(self, session: Session, fresh: dict[str, dict[str, Any]]) -> dict[str, int]:
+        """Insert these records and their index keys, but for any another run has stored
+        meanwhile (kept as it is); the ids of those inserted, by hash."""
         if not fresh:
-            return known
+            return {}
         keys = {sha: row.pop("index_keys") for sha, row in fresh.items()}
         rows = [_record_row(row) for row in fresh.values()]
-        inserted = insert_returning(
-            session, Record.__table__, RECORD_COLUMNS, rows, ("sha256", "id")
+        inserted = dict(
+            insert_returning(
+                session, Record.__table__, RECORD_COLUMNS, rows, ("sha256", "id"), ("sha256",)
+            )
         )
-        known.update(dict(inserted))
         self.summary.records_added += len(inserted)
-        store_index_keys(session, {known[sha]: fresh[sha] | {"keys": keys[sha]} for sha in fresh})
-        return known
+        store_index_keys(
+            session, {id_: fresh[sha] | {"keys": keys[sha]} for sha, id_ in inserted.items()}
+        )
+        return inserted
 
     def _unstored(self, batch: _Batch, record_ids: dict[str, int]) -> list[ProblemReport]:
         """Every entry whose content could not be fingerprinted as its kind is a problem of its
