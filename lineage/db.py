@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, text
+from sqlalchemy import Connection, CursorResult, Engine, Table, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -140,20 +140,19 @@ def insert_rows(
     rows: list[tuple],
     unique: Sequence[str] = (),
 ) -> None:
-    """Insert many plain rows straight through the driver's executemany, in the session's
-    transaction: for the hot paths (index keys), where building SQLAlchemy parameters per row
-    would cost more than the database does. With `unique` (the columns of a unique
-    constraint), a row that meets one already there updates it instead."""
-    if not rows:
-        return
-    connection = session.connection()
-    marker = parameter_marker(connection)
-    names = ", ".join(columns)
-    statement = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join([marker] * len(columns))})"
+    """Insert many plain rows straight through the driver, in the session's transaction: for
+    the hot paths (records, occurrences, index keys), where building SQLAlchemy parameters
+    per row would cost more than the database does. With `unique` (the columns of a unique
+    constraint), a row that meets one already there updates it instead; of rows that share
+    those columns, the last one counts."""
+    conflict = ""
     if unique:
+        positions = [columns.index(name) for name in unique]
+        rows = list({tuple(row[p] for p in positions): row for row in rows}.values())
         updates = ", ".join(f"{name} = excluded.{name}" for name in columns if name not in unique)
-        statement += f" ON CONFLICT ({', '.join(unique)}) DO UPDATE SET {updates}"
-    connection.exec_driver_sql(statement, rows)
+        conflict = f" ON CONFLICT ({', '.join(unique)}) DO UPDATE SET {updates}"
+    for _ in _insert_many(session, table, columns, rows, conflict):
+        pass  # each statement runs as it is reached
 
 
 def insert_returning(
@@ -164,26 +163,37 @@ def insert_returning(
     returning: Sequence[str],
     unique: Sequence[str] = (),
 ) -> list[tuple]:
-    """`insert_rows`, returning these columns of the inserted rows (in no particular order):
-    multi-row INSERTs of as many rows as the parameter limit lets one statement hold. With
-    `unique` (the columns of a unique constraint), a row that meets one already there is
-    left out, and not returned."""
+    """`insert_rows`, returning these columns of the inserted rows (in no particular order).
+    With `unique` (the columns of a unique constraint), a row that meets one already there
+    is left out, and not returned."""
+    conflict = f" ON CONFLICT ({', '.join(unique)}) DO NOTHING" if unique else ""
+    conflict += f" RETURNING {', '.join(returning)}"
+    return [
+        tuple(row)
+        for result in _insert_many(session, table, columns, rows, conflict)
+        for row in result
+    ]
+
+
+def _insert_many(
+    session: Session, table: Table, columns: Sequence[str], rows: list[tuple], tail: str
+) -> Iterator[CursorResult[Any]]:
+    """Multi-row INSERTs of as many rows as the parameter limit lets one statement hold,
+    ending in `tail`, each run as its result is taken. Without RETURNING, SQLite runs a
+    statement in one step, letting go of the GIL once for all its rows rather than once a
+    row, as executemany does (threads that fingerprint meanwhile then take it less often)."""
     connection = session.connection()
     marker = parameter_marker(connection)
     row_markers = f"({', '.join([marker] * len(columns))})"
-    on_conflict = f" ON CONFLICT ({', '.join(unique)}) DO NOTHING" if unique else ""
     per_statement = max(1, MAX_PARAMETERS // len(columns))
-    inserted: list[tuple] = []
     for start in range(0, len(rows), per_statement):
         chunk = rows[start : start + per_statement]
         statement = (
             f"INSERT INTO {table.name} ({', '.join(columns)}) "
-            f"VALUES {', '.join([row_markers] * len(chunk))}{on_conflict} "
-            f"RETURNING {', '.join(returning)}"
+            f"VALUES {', '.join([row_markers] * len(chunk))}{tail}"
         )
         parameters = tuple(value for row in chunk for value in row)
-        inserted += [tuple(row) for row in connection.exec_driver_sql(statement, parameters)]
-    return inserted
+        yield connection.exec_driver_sql(statement, parameters)
 
 
 def rows_in(session: Session, query: str, values: Sequence[Any]) -> list[tuple]:
