@@ -11,6 +11,9 @@ What it measures, on this machine, with corpora generated deterministically in a
    there are cores (the default), and on one. Then `--jsonl-docs` such documents in one JSONL
    file (the baseline parses each line), and `--long-doc-words` documents, four times the text
    in all: per-document costs (a file, a record and its occurrence) weigh less there.
+   Also the storage floor: the first corpus read, hashed and stored in the rows an ingest
+   writes, with fingerprints computed beforehand, so free, and no crawl bookkeeping. Its
+   ratio bounds what any ingest that keeps a row per document can reach here.
 2. Images: `--images` JPEGs of 1024x768 (smooth colour blobs plus noise), ingested the same
    way; the baseline is `imagehash.phash(Image.open(path))` over the same files. In images/s.
    With `--jobs 1` twice: decoding on as many threads as there are cores (the default), and
@@ -34,6 +37,7 @@ spread.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import resource
@@ -50,11 +54,23 @@ import datasketch
 import imagehash
 import numpy as np
 from PIL import Image
+from sqlalchemy import Engine
 
-from lineage.db import connect
+from lineage.band_index import add_run
+from lineage.db import connect, insert_returning, insert_rows, session_scope
 from lineage.fingerprint import DEFAULT_TEXT_PARAMS
+from lineage.fingerprint.batch import EMPTY_RECORD, FingerprintResult, fingerprint_chunk
 from lineage.fingerprint.text import sign_texts
-from lineage.ingest import IngestOptions, IngestSummary, ingest_paths
+from lineage.ingest import (
+    DEFAULT_BATCH_SIZE,
+    OCCURRENCE_COLUMNS,
+    RECORD_COLUMNS,
+    IngestOptions,
+    IngestSummary,
+    ingest_paths,
+)
+from lineage.models import Occurrence, Record
+from lineage.store import ensure_dataset_version, ensure_license, ensure_source
 
 DOC_WORDS = 250
 # The long-document corpora hold this many times the text of the first one, so that starting
@@ -96,6 +112,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             rows.append(bench_images(work, args.images, args.repeats, jobs))
             if jobs == 1:
                 rows.append(bench_images(work, args.images, args.repeats, jobs, threads=1))
+        rows.append(bench_storage_floor(work, args.docs, args.repeats))
         rows.append(bench_jsonl(work, args.jsonl_docs, args.repeats))
         for words in args.long_doc_words:  # four times the text, in longer documents
             count = max(1, LONG_DOC_TEXT * args.docs * DOC_WORDS // words)
@@ -310,6 +327,71 @@ def bench_text(
     used = IngestOptions("bench", jobs=jobs, threads=threads).threads_per_process
     label = f"text: {count} docs x {words} words ({megabytes:.1f} MB), --jobs {jobs}, {used} thr."
     return Row(label, "MB/s", rates(megabytes, ingest), rates(megabytes, baseline))
+
+
+def bench_storage_floor(work: Path, count: int, repeats: int) -> Row:
+    """The ceiling for any ingest that keeps a row per document, as lineage does: the 250-word
+    corpus read, hashed and stored in the same rows, batches and transactions as an ingest,
+    with its fingerprints computed beforehand (free) and none of the crawl's bookkeeping."""
+    folder = work / f"text-{DOC_WORDS}"
+    if not folder.exists():
+        write_text_corpus(folder, count, DOC_WORDS)
+    paths = sorted(folder.iterdir())
+    texts = [path.read_text(encoding="utf-8") for path in paths]
+    fingerprints = fingerprint_chunk([("text", text) for text in texts], DEFAULT_TEXT_PARAMS)
+    megabytes = sum(len(text.encode()) for text in texts) / MB
+    ingest, baseline = interleaved(
+        repeats,
+        lambda run: store_once(paths, fingerprints, f"sqlite:///{work / f'floor-{run}.db'}"),
+        lambda: timed(lambda: minhash_baseline(paths)),
+    )
+    label = f"storage floor: {count} docs x {DOC_WORDS} words, fingerprints free"
+    return Row(label, "MB/s", rates(megabytes, ingest), rates(megabytes, baseline))
+
+
+def store_once(paths: list[Path], fingerprints: list[FingerprintResult], db_url: str) -> float:
+    """Seconds to read each file, hash it, and store its record, occurrence and band keys in
+    batches of the ingest's size, one transaction each, then close, as `ingest_once` times;
+    into a freshly created database, with its dataset version, source and licence."""
+    engine = connect(db_url)
+    with session_scope(engine) as session:
+        owners = (
+            ensure_dataset_version(session, "bench", None).id,
+            ensure_source(session, "file:///bench").id,
+            ensure_license(session, None).id,
+        )
+    return timed(lambda: store_only(engine, paths, fingerprints, owners))
+
+
+def store_only(
+    engine: Engine,
+    paths: list[Path],
+    fingerprints: list[FingerprintResult],
+    owners: tuple[int, int, int],
+) -> None:
+    version_id, source_id, license_id = owners
+    for start in range(0, len(paths), DEFAULT_BATCH_SIZE):
+        batch = paths[start : start + DEFAULT_BATCH_SIZE]
+        computed = [row for row, _ in fingerprints[start : start + DEFAULT_BATCH_SIZE]]
+        contents = [path.read_bytes() for path in batch]
+        hashes = [hashlib.sha256(data).hexdigest() for data in contents]
+        rows = [
+            (sha, "text", len(data), None, *(row[column] for column in EMPTY_RECORD), None)
+            for row, sha, data in zip(computed, hashes, contents, strict=True)
+        ]
+        with session_scope(engine) as session:
+            ids = dict(
+                insert_returning(session, Record.__table__, RECORD_COLUMNS, rows, ("sha256", "id"))
+            )
+            occurrences = [
+                (version_id, path.name, ids[sha], source_id, license_id, "unknown")
+                for path, sha in zip(batch, hashes, strict=True)
+            ]
+            insert_rows(session, Occurrence.__table__, OCCURRENCE_COLUMNS, occurrences)
+            keys = [row["index_keys"] for row in computed]
+            record_ids = np.repeat([ids[sha] for sha in hashes], [len(k) for k in keys])
+            add_run(session, np.concatenate(keys), record_ids)
+    engine.dispose()
 
 
 def bench_jsonl(work: Path, count: int, repeats: int) -> Row:
