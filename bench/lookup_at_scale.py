@@ -232,7 +232,7 @@ def store(
         store_index_keys(
             session,
             {
-                record_id: dict(zip(columns, row, strict=True)) | {"keys": record_keys}
+                record_id: dict(zip(columns, row, strict=True)) | {"index_keys": record_keys}
                 for record_id, row, record_keys in zip(record_ids, rows, keys, strict=True)
             },
         )

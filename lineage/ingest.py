@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from lineage.crawl import ContentItem, CorpusFile, CorpusRoot, ItemProblem, list_corpus, read_items
 from lineage.crawl.walk import SkippedFile, file_locator, file_size, locator_under
-from lineage.db import insert_returning, insert_rows, rows_in, session_scope
+from lineage.db import insert_returning, insert_rows, parameter_marker, rows_in, session_scope
 from lineage.errors import InputError
 from lineage.evidence import Evidence, declared_evidence, license_file_evidence, store_evidence
 from lineage.fingerprint import DEFAULT_TEXT_PARAMS, TextFingerprintParams, check_compatible
@@ -70,7 +70,7 @@ RECORD_COLUMNS = (
     "size_bytes",
     "training_use",
     *EMPTY_RECORD,
-    "rights",
+    "rights",  # last: the one column `_record_row` converts
 )
 OCCURRENCE_COLUMNS = (
     "dataset_version_id",
@@ -82,6 +82,11 @@ OCCURRENCE_COLUMNS = (
 )
 _STORED_BY_HASH = "SELECT sha256, kind, id FROM records WHERE sha256 IN ({})"
 _ID_BY_HASH = "SELECT sha256, id FROM records WHERE sha256 IN ({})"
+_VERSION_MEMBERS = (
+    "SELECT DISTINCT records.sha256, records.size_bytes FROM records "
+    "JOIN occurrences ON occurrences.record_id = records.id "
+    "WHERE occurrences.dataset_version_id = {}"
+)
 DELETE_CHUNK = 500
 VANISHED_CHUNK = 10_000
 
@@ -335,14 +340,12 @@ def _finish_run(engine: Engine, summary: IngestSummary, status: str) -> None:
 
 
 def _refresh_manifest(session: Session, version: DatasetVersion) -> None:
-    """Recompute the version's Merkle root, record count and size from its occurrences."""
-    members = (
-        select(Record.sha256, Record.size_bytes)
-        .join(Occurrence, Occurrence.record_id == Record.id)
-        .where(Occurrence.dataset_version_id == version.id)
-        .distinct()
-    )
-    rows = session.execute(members).all()
+    """Recompute the version's Merkle root, record count and size from its occurrences (one
+    row per record; through the driver, as there is one per record of the version)."""
+    connection = session.connection()
+    rows = connection.exec_driver_sql(
+        _VERSION_MEMBERS.format(parameter_marker(connection)), (version.id,)
+    ).all()
     version.manifest_hash = merkle_root(sha for sha, _ in rows)
     version.record_count = len(rows)
     version.size_bytes = sum(size for _, size in rows)
@@ -351,8 +354,10 @@ def _refresh_manifest(session: Session, version: DatasetVersion) -> None:
 def _record_row(row: dict[str, Any]) -> tuple[Any, ...]:
     """A new record's values in `RECORD_COLUMNS` order, for the driver (JSON as text)."""
     rights = row["rights"]
-    values = row | {"rights": json.dumps(rights) if rights is not None else None}
-    return tuple(values[column] for column in RECORD_COLUMNS)
+    return (
+        *(row[column] for column in RECORD_COLUMNS[:-1]),
+        json.dumps(rights) if rights is not None else None,
+    )
 
 
 def _fingerprint_task(item: ContentItem) -> FingerprintTask:
@@ -655,12 +660,11 @@ class _Ingestor:
                 self.unfingerprintable.pop(key, None)
             if error is None and entry.sha256 not in known and entry.sha256 not in fresh:
                 rights = entry.item.rights
-                fresh[entry.sha256] = row | {
-                    "sha256": entry.sha256,
-                    "size_bytes": len(entry.item.data),
-                    "rights": rights.as_dict() if rights is not None else None,
-                    "training_use": rights.training_use if rights is not None else None,
-                }
+                row["sha256"] = entry.sha256
+                row["size_bytes"] = len(entry.item.data)
+                row["rights"] = rights.as_dict() if rights is not None else None
+                row["training_use"] = rights.training_use if rights is not None else None
+                fresh[entry.sha256] = row
         inserted = self._insert_records(session, fresh)
         stored_since = {entry.sha256 for entry in batch.pending} - known.keys() - inserted.keys()
         known.update(rows_in(session, _ID_BY_HASH, list(stored_since)))
@@ -673,7 +677,6 @@ class _Ingestor:
         meanwhile (kept as it is); the ids of those inserted, by hash."""
         if not fresh:
             return {}
-        keys = {sha: row.pop("index_keys") for sha, row in fresh.items()}
         rows = [_record_row(row) for row in fresh.values()]
         inserted = dict(
             insert_returning(
@@ -681,9 +684,7 @@ class _Ingestor:
             )
         )
         self.summary.records_added += len(inserted)
-        store_index_keys(
-            session, {id_: fresh[sha] | {"keys": keys[sha]} for sha, id_ in inserted.items()}
-        )
+        store_index_keys(session, {id_: fresh[sha] for sha, id_ in inserted.items()})
         return inserted
 
     def _unstored(self, batch: _Batch, record_ids: dict[str, int]) -> list[ProblemReport]:

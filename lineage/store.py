@@ -141,16 +141,16 @@ def find_model(session: Session, name: str) -> Model:
 
 def store_index_keys(session: Session, rows: dict[int, dict[str, Any]]) -> None:
     """LSH band keys of new texts (one run of the band index), and pHash piece keys (with both
-    hashes) of new images."""
+    hashes) of new images: each row's `index_keys`, by record id."""
     texts, pieces = [], []
     for record_id, row in rows.items():
         if row["kind"] == "image":
             pieces += [
                 (key, record_id, piece, row["phash"], row["dhash"])
-                for piece, key in enumerate(row["keys"])
+                for piece, key in enumerate(row["index_keys"])
             ]
         else:
-            texts.append((record_id, np.asarray(row["keys"], dtype=np.int64)))
+            texts.append((record_id, np.asarray(row["index_keys"], dtype=np.int64)))
     if texts:
         keys = np.concatenate([text_keys for _, text_keys in texts])
         record_ids = np.repeat([record_id for record_id, _ in texts], [len(k) for _, k in texts])
