@@ -8,17 +8,19 @@ Images are compared by Hamming distance of their perceptual hashes.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from lineage import band_index
 from lineage.crawl.readers import decode_utf8
 from lineage.crawl.walk import IMAGE_SUFFIXES
+from lineage.db import parameter_marker, rows_in
 from lineage.errors import IncompatibleFingerprintError, InputError
 from lineage.fingerprint import (
     DEFAULT_TEXT_PARAMS,
@@ -35,7 +37,26 @@ from lineage.fingerprint import (
     values_from_bytes,
 )
 from lineage.graph import describe_path, models_trained_on
-from lineage.models import Dataset, DatasetVersion, ImageKey, License, Occurrence, Record
+from lineage.models import DatasetVersion, ImageKey, Record
+
+# A lookup is one-off, and SQLAlchemy would compile each statement afresh in every process,
+# some milliseconds apiece for ORM ones: the text path's queries go to the driver as SQL.
+_TEXT_COLUMNS = "SELECT id, sha256, text_sha256, minhash FROM records"
+_TEXT_EXACT = _TEXT_COLUMNS + " WHERE sha256 = {marker} OR text_sha256 = {marker}"
+_TEXT_BY_ID = _TEXT_COLUMNS + " WHERE id IN ({})"
+_VERSION_PARAMS = (
+    "SELECT fingerprint_params FROM dataset_versions WHERE id IN "
+    "(SELECT dataset_version_id FROM occurrences WHERE record_id IN ({}))"
+)
+_LOCATIONS = (
+    "SELECT occurrences.locator, licenses.spdx, dataset_versions.id, datasets.name, "
+    "dataset_versions.version FROM occurrences "
+    "JOIN records ON records.id = occurrences.record_id "
+    "JOIN licenses ON licenses.id = occurrences.license_id "
+    "JOIN dataset_versions ON dataset_versions.id = occurrences.dataset_version_id "
+    "JOIN datasets ON datasets.id = dataset_versions.dataset_id "
+    "WHERE records.sha256 = {marker} ORDER BY dataset_versions.id, occurrences.locator"
+)
 
 
 @dataclass(frozen=True)
@@ -90,25 +111,26 @@ def lookup_text(
     sha = hashlib.sha256(exact_bytes if exact_bytes is not None else text.encode()).hexdigest()
     # A text without shingles (punctuation only) can only match exactly.
     band_keys = () if is_empty(fingerprint.values) else fingerprint.band_keys
-    candidates = session.execute(
-        select(Record.id, Record.sha256, Record.text_sha256, Record.minhash).where(
-            or_(
-                Record.sha256 == sha,
-                Record.text_sha256 == fingerprint.text_sha256,
-                Record.id.in_(band_index.candidates(session, band_keys)),
-            )
-        )
-    ).all()
-    _check_stored_params(session, [row.id for row in candidates], params)
+    near = sorted(band_index.candidates(session, band_keys))
+    exact_rows = _driver_rows(session, _TEXT_EXACT, (sha, fingerprint.text_sha256))
+    candidates = {row[0]: row for row in exact_rows + rows_in(session, _TEXT_BY_ID, near)}
+    _check_stored_params(session, list(candidates), params)
     matches = []
-    for row in candidates:
-        exact = row.sha256 == sha or row.text_sha256 == fingerprint.text_sha256
+    for _, stored_sha, text_sha, minhash in candidates.values():
+        exact = stored_sha == sha or text_sha == fingerprint.text_sha256
         estimate = (
-            1.0 if exact else similarity(fingerprint.values, values_from_bytes(row.minhash, params))
+            1.0 if exact else similarity(fingerprint.values, values_from_bytes(minhash, params))
         )
         if exact or estimate >= params.threshold:
-            matches.append(Match(row.sha256, "text", estimate, exact))
+            matches.append(Match(stored_sha, "text", estimate, exact))
     return _with_locations(session, matches)
+
+
+def _driver_rows(session: Session, query: str, parameters: tuple[Any, ...]) -> list[tuple]:
+    """The rows of `query`, whose `{marker}`s are where `parameters` go in the driver's style."""
+    connection = session.connection()
+    statement = query.format(marker=parameter_marker(connection))
+    return [tuple(row) for row in connection.exec_driver_sql(statement, parameters)]
 
 
 def _check_stored_params(
@@ -118,12 +140,10 @@ def _check_stored_params(
     if not record_ids:
         return
     # Versions first, then their JSON parameters: PostgreSQL cannot DISTINCT over json.
-    versions = select(Occurrence.dataset_version_id).where(Occurrence.record_id.in_(record_ids))
-    stored = session.scalars(
-        select(DatasetVersion.fingerprint_params).where(DatasetVersion.id.in_(versions))
-    )
-    for found in stored:
+    for (found,) in rows_in(session, _VERSION_PARAMS, record_ids):
         if found is not None:
+            if isinstance(found, str):  # SQLite gives the JSON as text, PostgreSQL parsed
+                found = json.loads(found)
             try:
                 check_compatible(TextFingerprintParams.from_dict(found), params)
             except IncompatibleFingerprintError as exc:
@@ -172,21 +192,14 @@ def _hamming(stored: np.ndarray, probe: int) -> np.ndarray:
 def _with_locations(session: Session, matches: list[Match]) -> list[Match]:
     """Attach where each match occurs and every model trained on it; best matches first."""
     for match in matches:
-        versions: dict[int, DatasetVersion] = {}
-        rows = session.execute(
-            select(Occurrence.locator, License.spdx, DatasetVersion)
-            .join(Record, Record.id == Occurrence.record_id)
-            .join(License, License.id == Occurrence.license_id)
-            .join(DatasetVersion, DatasetVersion.id == Occurrence.dataset_version_id)
-            .join(Dataset, Dataset.id == DatasetVersion.dataset_id)
-            .options(contains_eager(DatasetVersion.dataset))  # no query per version for its name
-            .where(Record.sha256 == match.sha256)
-            .order_by(DatasetVersion.id, Occurrence.locator)
-        ).all()
-        for locator, spdx, version in rows:
-            versions[version.id] = version
-            match.locations.append(Location(version.dataset.name, version.version, locator, spdx))
-        reached = models_trained_on(session, versions.values())
+        version_ids: dict[int, None] = {}
+        for locator, spdx, version_id, dataset, version in _driver_rows(
+            session, _LOCATIONS, (match.sha256,)
+        ):
+            version_ids[version_id] = None
+            match.locations.append(Location(dataset, version, locator, spdx))
+        versions = [session.get_one(DatasetVersion, version_id) for version_id in version_ids]
+        reached = models_trained_on(session, versions)
         match.models = {
             name: [describe_path(path) for path in paths] for name, paths in reached.items()
         }
