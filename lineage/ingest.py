@@ -188,7 +188,7 @@ class IngestSummary:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: one per document, and frozen init costs thrice
 class _Pending:
     item: ContentItem
     sha256: str
@@ -360,6 +360,11 @@ def _record_row(row: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
+def _says_something(declared: str | None) -> bool:
+    """Whether a declared licence names one, rather than "unknown", "other" or nothing."""
+    return bool(declared) and normalize_license(declared) != UNKNOWN_LICENSE
+
+
 def _fingerprint_task(item: ContentItem) -> FingerprintTask:
     return (item.kind, item.data) if item.kind == "image" else (item.kind, item.text or "")
 
@@ -446,7 +451,7 @@ class _Ingestor:
         self.license_names: dict[int, str] = {}
         self.source_ids: dict[str, int] = {}
         self.license_files: dict[Path, Evidence] = {}
-        self.folder_licences: dict[tuple[str, str], str | None] = {}
+        self.folder_licences: dict[tuple[str, str], tuple[str | None, str]] = {}
         self.seen = _LocatorSet()
         self.failed_files: set[str] = set()
         self.batches: deque[_Batch] = deque()
@@ -540,34 +545,28 @@ class _Ingestor:
     def _license_of(self, file: CorpusFile, item: ContentItem) -> tuple[str | None, str]:
         """The licence by precedence: the record's own, --license, the card, a LICENSE file.
         A declaration that says nothing ("unknown", "other") gives way to the next one."""
-        card = file.root.card
-        declared = (
-            (item.license, item.license_origin),
-            (self.options.license, "argument"),
-            (card.declared_license if card is not None else None, "card"),
-        )
-        for raw, origin in declared:
-            if raw and normalize_license(raw) != UNKNOWN_LICENSE:
-                return raw, origin
-        found = self._license_file_licence(file)
-        if found:
-            return found, "license-file"
-        return None, "unknown"
-
-    def _license_file_licence(self, file: CorpusFile) -> str | None:
-        """The licence of the nearest licence file whose text is a recognisable licence (the
-        same for every file of a folder, so found once per folder)."""
+        if _says_something(item.license):
+            return item.license, item.license_origin
         folder = (file.root.label, file.locator.rpartition("/")[0])
-        if folder not in self.folder_licences:
-            self.folder_licences[folder] = next(
-                (
-                    spdx
-                    for path in file.root.license_files_for(file.path)
-                    if (spdx := self._license_file(file.root, path).spdx) != UNKNOWN_LICENSE
-                ),
-                None,
-            )
+        if folder not in self.folder_licences:  # the rest is the same for a whole folder
+            self.folder_licences[folder] = self._folder_license(file)
         return self.folder_licences[folder]
+
+    def _folder_license(self, file: CorpusFile) -> tuple[str | None, str]:
+        card = file.root.card
+        if _says_something(self.options.license):
+            return self.options.license, "argument"
+        if card is not None and _says_something(card.declared_license):
+            return card.declared_license, "card"
+        found = next(
+            (
+                spdx
+                for path in file.root.license_files_for(file.path)
+                if (spdx := self._license_file(file.root, path).spdx) != UNKNOWN_LICENSE
+            ),
+            None,
+        )
+        return (found, "license-file") if found else (None, "unknown")
 
     def _license_file(self, root: CorpusRoot, path: Path) -> Evidence:
         if path not in self.license_files:

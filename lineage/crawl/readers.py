@@ -88,11 +88,11 @@ def decode_utf8(data: bytes, locator: str) -> str:
 
 def _read_bytes(file: CorpusFile) -> bytes:
     try:
-        with open(file.os_path, "rb") as handle:
+        with open(file.os_path, "rb", buffering=0) as handle:  # read whole: no buffer needed
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_FILE_BYTES:
                 raise InputError(f"{file.locator}: {size} bytes is over the {MAX_FILE_BYTES} limit")
-            return handle.read()
+            return handle.readall()
     except OSError as exc:
         raise InputError(f"{file.locator}: cannot read: {exc.strerror}") from exc
 

@@ -198,7 +198,7 @@ def root_labels(roots: list[Path]) -> list[str]:
     return [root.relative_to(common).as_posix() for root in roots]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: one per file, and frozen init costs thrice
 class _Found:
     """A file the walk found, with its name and locator worked out on strings."""
 
