@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lineage import band_index
@@ -37,10 +36,10 @@ from lineage.fingerprint import (
     values_from_bytes,
 )
 from lineage.graph import describe_path, models_trained_on
-from lineage.models import DatasetVersion, ImageKey, Record
+from lineage.models import DatasetVersion
 
 # A lookup is one-off, and SQLAlchemy would compile each statement afresh in every process,
-# some milliseconds apiece for ORM ones: the text path's queries go to the driver as SQL.
+# some milliseconds apiece for ORM ones: a lookup's own queries go to the driver as SQL.
 _TEXT_COLUMNS = "SELECT id, sha256, text_sha256, minhash FROM records"
 _TEXT_EXACT = _TEXT_COLUMNS + " WHERE sha256 = {marker} OR text_sha256 = {marker}"
 _TEXT_BY_ID = _TEXT_COLUMNS + " WHERE id IN ({})"
@@ -48,6 +47,9 @@ _VERSION_PARAMS = (
     "SELECT fingerprint_params FROM dataset_versions WHERE id IN "
     "(SELECT dataset_version_id FROM occurrences WHERE record_id IN ({}))"
 )
+_IMAGE_CANDIDATES = "SELECT record_id, phash, dhash FROM image_keys WHERE key IN ({})"
+_IMAGE_EXACT = "SELECT id FROM records WHERE sha256 = {marker} AND kind = 'image'"
+_HASH_BY_ID = "SELECT id, sha256 FROM records WHERE id IN ({})"
 _LOCATIONS = (
     "SELECT occurrences.locator, licenses.spdx, dataset_versions.id, datasets.name, "
     "dataset_versions.version FROM occurrences "
@@ -157,22 +159,15 @@ def lookup_image(session: Session, data: bytes) -> list[Match]:
     sha = hashlib.sha256(data).hexdigest()
     probe = fingerprint_image(data)
     # Candidates share a key with the probe; only their hashes are read, thousands at 1M images.
-    candidates = session.connection().execute(
-        select(ImageKey.record_id, ImageKey.phash, ImageKey.dhash).where(
-            ImageKey.key.in_(image_probe_keys(probe.phash))
-        )
-    )
-    rows = np.array([tuple(row) for row in candidates], dtype=np.int64).reshape(-1, 3)
+    candidates = rows_in(session, _IMAGE_CANDIDATES, image_probe_keys(probe.phash))
+    rows = np.array(candidates, dtype=np.int64).reshape(-1, 3)
     close = (_hamming(rows[:, 1], probe.phash) <= PHASH_MAX_DISTANCE) & (
         _hamming(rows[:, 2], probe.dhash) <= DHASH_MAX_DISTANCE
     )
     found = {int(record_id): int(phash) for record_id, phash, _ in rows[close]}
-    exact = session.scalar(select(Record.id).where(Record.sha256 == sha, Record.kind == "image"))
-    if exact is not None:
+    for (exact,) in _driver_rows(session, _IMAGE_EXACT, (sha,)):
         found.setdefault(exact, probe.phash)
-    hashes = dict(
-        session.execute(select(Record.id, Record.sha256).where(Record.id.in_(found))).all()
-    )
+    hashes = dict(rows_in(session, _HASH_BY_ID, list(found)))
     matches = [
         Match(
             hashes[record_id],
