@@ -59,9 +59,11 @@ from lineage.store import (
 DEFAULT_BATCH_SIZE = 1000
 # Batches whose fingerprints the workers compute while this thread stores the one before.
 PIPELINE_DEPTH = 2
-# A batch also closes at this much content: long documents still make batches small enough
-# for reading, fingerprinting and storing to overlap.
-BATCH_BYTES = 1 << 22
+# A batch also closes at this much content, so that long documents and pictures still make
+# batches small enough for reading, fingerprinting and storing to overlap, and memory stays
+# bounded; yet large enough that a batch's own costs (a transaction, queries) weigh little.
+# 16 MiB measured a few percent faster than 4 MiB, for pictures and 5,000-word texts alike.
+BATCH_BYTES = 1 << 24
 MAX_ERRORS_IN_SUMMARY = 20
 # New records and occurrences go straight to the driver (see `insert_rows`), in these columns.
 RECORD_COLUMNS = (
