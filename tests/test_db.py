@@ -8,8 +8,17 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from lineage.db import SCHEMA_REVISION, connect, current_revision, head_revision
-from lineage.models import Base
+from lineage.db import (
+    MAX_PARAMETERS,
+    SCHEMA_REVISION,
+    connect,
+    current_revision,
+    head_revision,
+    insert_returning,
+    insert_rows,
+    session_scope,
+)
+from lineage.models import Base, Source
 
 
 def test_migrations_upgrade_an_empty_database_to_the_models(tmp_path: Path):
@@ -88,3 +97,46 @@ def test_a_database_of_the_first_schema_upgrades_with_its_data(tmp_path: Path):
     with engine.connect() as connection:
         row = connection.execute(text("SELECT sha256, rights, training_use FROM records")).one()
     assert tuple(row) == ("ab", None, None)
+
+
+def _source_kinds(engine) -> dict[str, str]:
+    with session_scope(engine) as session:
+        return dict(session.execute(text("SELECT uri, kind FROM sources")).all())
+
+
+SOURCE_COLUMNS = ("uri", "kind", "first_seen_at")
+WHEN = "2026-01-01 00:00:00"
+
+
+def test_insert_rows_upserts_on_the_unique_columns_and_the_last_duplicate_wins(tmp_path: Path):
+    engine = connect(f"sqlite:///{tmp_path / 'upsert.db'}")
+    with session_scope(engine) as session:
+        insert_rows(session, Source.__table__, SOURCE_COLUMNS, [("a", "first", WHEN)])
+    with session_scope(engine) as session:
+        rows = [("a", "again", WHEN), ("b", "one", WHEN)]
+        rows += [("b", "two", WHEN)]  # twice in one statement, which PostgreSQL would refuse
+        insert_rows(session, Source.__table__, SOURCE_COLUMNS, rows, unique=("uri",))
+    assert _source_kinds(engine) == {"a": "again", "b": "two"}
+
+
+def test_insert_returning_leaves_out_and_does_not_return_rows_already_there(tmp_path: Path):
+    engine = connect(f"sqlite:///{tmp_path / 'returning.db'}")
+    with session_scope(engine) as session:
+        insert_rows(session, Source.__table__, SOURCE_COLUMNS, [("a", "first", WHEN)])
+    with session_scope(engine) as session:
+        rows = [("a", "again", WHEN), ("b", "new", WHEN)]
+        returned = insert_returning(
+            session, Source.__table__, SOURCE_COLUMNS, rows, ("uri",), unique=("uri",)
+        )
+    assert returned == [("b",)]
+    assert _source_kinds(engine) == {"a": "first", "b": "new"}
+
+
+def test_multi_row_inserts_split_at_the_parameter_limit(tmp_path: Path):
+    engine = connect(f"sqlite:///{tmp_path / 'many.db'}")
+    count = MAX_PARAMETERS // len(SOURCE_COLUMNS) * 2 + 7  # three statements
+    rows = [(f"u{n}", "web", WHEN) for n in range(count)]
+    with session_scope(engine) as session:
+        returned = insert_returning(session, Source.__table__, SOURCE_COLUMNS, rows, ("uri",))
+    assert sorted(returned) == sorted((uri,) for uri, _, _ in rows)
+    assert len(_source_kinds(engine)) == count

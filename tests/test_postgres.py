@@ -12,12 +12,16 @@ import pwd
 import shutil
 import subprocess
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import text
 
 from cli.main import cli
+from lineage.db import connect, insert_rows, session_scope
+from lineage.models import Source
 from tests.conftest import SAMPLE_DATA
 
 pytest.importorskip("psycopg", reason="the postgres extra (psycopg) is not installed")
@@ -88,8 +92,18 @@ def test_the_sample_job_runs_on_postgresql(postgres_url: str):
     report = json.loads(_run(postgres_url, "trained", "tuned", "--json"))
     assert {d["dataset"] for d in report["datasets"]} == {"field-notes", "images"}
     probes = SAMPLE_DATA / "probes"
-    found = json.loads(_run(postgres_url, "lookup", probes / "edited-note.txt", "--json"))
+    found = json.loads(
+        _run(
+            postgres_url,
+            "lookup",
+            probes / "edited-note.txt",
+            probes / "resized-image.jpg",
+            "--json",
+        )
+    )
     assert found[0]["matches"][0]["locations"][0]["locator"] == "field-notes/01-heron-at-dawn.txt"
+    assert found[1]["matches"][0]["locations"][0]["locator"] == "images/scene-07.jpg"
+    assert {entry["model"] for entry in found[1]["matches"][0]["models"]} == {"base", "tuned"}
     first = _run(postgres_url, "export", "tuned", "--format", "json")
     assert first == _run(postgres_url, "export", "tuned", "--format", "json")
     rows = json.loads(
@@ -104,3 +118,19 @@ def test_the_sample_job_runs_on_postgresql(postgres_url: str):
         ["field-notes", "base model base (fine-tune)"],
         ["images", "base model base (fine-tune)"],
     ]
+
+
+def test_an_upsert_of_rows_sharing_a_key_keeps_the_last_on_postgresql(postgres_url: str):
+    # PostgreSQL refuses one INSERT ... ON CONFLICT DO UPDATE that meets a row twice.
+    engine = connect(postgres_url)
+    columns = ("uri", "kind", "first_seen_at")
+    when = datetime(2026, 1, 1, tzinfo=UTC)
+    rows = [("dup://a", "one", when), ("dup://a", "two", when), ("dup://b", "web", when)]
+    with session_scope(engine) as session:
+        insert_rows(session, Source.__table__, columns, rows, unique=("uri",))
+    with session_scope(engine) as session:
+        found = dict(
+            session.execute(text("SELECT uri, kind FROM sources WHERE uri LIKE 'dup://%'")).all()
+        )
+    engine.dispose()
+    assert found == {"dup://a": "two", "dup://b": "web"}
