@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, CursorResult, Engine, Table, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -145,14 +145,12 @@ def insert_rows(
     per row would cost more than the database does. With `unique` (the columns of a unique
     constraint), a row that meets one already there updates it instead; of rows that share
     those columns, the last one counts."""
-    conflict = ""
+    tail = ""
     if unique:
-        positions = [columns.index(name) for name in unique]
-        rows = list({tuple(row[p] for p in positions): row for row in rows}.values())
+        rows = _in_key_order(rows, columns, unique)
         updates = ", ".join(f"{name} = excluded.{name}" for name in columns if name not in unique)
-        conflict = f" ON CONFLICT ({', '.join(unique)}) DO UPDATE SET {updates}"
-    for _ in _insert_many(session, table, columns, rows, conflict):
-        pass  # each statement runs as it is reached
+        tail = f" ON CONFLICT ({', '.join(unique)}) DO UPDATE SET {updates}"
+    _insert_many(session, table, columns, rows, tail)
 
 
 def insert_returning(
@@ -165,35 +163,55 @@ def insert_returning(
 ) -> list[tuple]:
     """`insert_rows`, returning these columns of the inserted rows (in no particular order).
     With `unique` (the columns of a unique constraint), a row that meets one already there
-    is left out, and not returned."""
-    conflict = f" ON CONFLICT ({', '.join(unique)}) DO NOTHING" if unique else ""
-    conflict += f" RETURNING {', '.join(returning)}"
-    return [
-        tuple(row)
-        for result in _insert_many(session, table, columns, rows, conflict)
-        for row in result
-    ]
+    is left out, and not returned; of rows that share those columns, the last one counts."""
+    tail = ""
+    if unique:
+        rows = _in_key_order(rows, columns, unique)
+        tail = f" ON CONFLICT ({', '.join(unique)}) DO NOTHING"
+    return _insert_many(session, table, columns, rows, f"{tail} RETURNING {', '.join(returning)}")
+
+
+def _in_key_order(rows: list[tuple], columns: Sequence[str], unique: Sequence[str]) -> list[tuple]:
+    """One row per key of the `unique` columns (the last), in key order. Two transactions
+    inserting the same keys then lock them in the same order, so on PostgreSQL one waits for
+    the other instead of both deadlocking; and no statement meets a key twice, which
+    PostgreSQL refuses in an upsert."""
+    positions = [columns.index(name) for name in unique]
+    last = {tuple(row[position] for position in positions): row for row in rows}
+    return [last[key] for key in sorted(last)]
 
 
 def _insert_many(
     session: Session, table: Table, columns: Sequence[str], rows: list[tuple], tail: str
-) -> Iterator[CursorResult[Any]]:
+) -> list[tuple]:
     """Multi-row INSERTs of as many rows as the parameter limit lets one statement hold,
-    ending in `tail`, each run as its result is taken. Without RETURNING, SQLite runs a
-    statement in one step, letting go of the GIL once for all its rows rather than once a
-    row, as executemany does (threads that fingerprint meanwhile then take it less often)."""
+    ending in `tail`, and the rows they return if it has a RETURNING clause. Without one,
+    SQLite runs a statement in one step, letting go of the GIL once for all its rows rather
+    than once a row, as executemany does (threads that fingerprint meanwhile then take it
+    less often)."""
     connection = session.connection()
     marker = parameter_marker(connection)
     row_markers = f"({', '.join([marker] * len(columns))})"
     per_statement = max(1, MAX_PARAMETERS // len(columns))
+    returned: list[tuple] = []
     for start in range(0, len(rows), per_statement):
         chunk = rows[start : start + per_statement]
         statement = (
             f"INSERT INTO {table.name} ({', '.join(columns)}) "
             f"VALUES {', '.join([row_markers] * len(chunk))}{tail}"
         )
-        parameters = tuple(value for row in chunk for value in row)
-        yield connection.exec_driver_sql(statement, parameters)
+        result = connection.exec_driver_sql(statement, tuple(v for row in chunk for v in row))
+        if result.returns_rows:
+            returned += [tuple(row) for row in result]
+    return returned
+
+
+def driver_rows(session: Session, query: str, parameters: tuple[Any, ...]) -> list[tuple]:
+    """The rows of `query`, whose `{marker}`s are where `parameters` go in the driver's style:
+    for one-off statements, which SQLAlchemy would compile afresh in every process."""
+    connection = session.connection()
+    statement = query.format(marker=parameter_marker(connection))
+    return [tuple(row) for row in connection.exec_driver_sql(statement, parameters)]
 
 
 def rows_in(session: Session, query: str, values: Sequence[Any]) -> list[tuple]:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from lineage.crawl import ContentItem, CorpusFile, CorpusRoot, ItemProblem, list_corpus, read_items
 from lineage.crawl.walk import SkippedFile, file_locator, file_size, locator_under
-from lineage.db import insert_returning, insert_rows, parameter_marker, rows_in, session_scope
+from lineage.db import driver_rows, insert_returning, insert_rows, rows_in, session_scope
 from lineage.errors import InputError
 from lineage.evidence import Evidence, declared_evidence, license_file_evidence, store_evidence
 from lineage.fingerprint import DEFAULT_TEXT_PARAMS, TextFingerprintParams, check_compatible
@@ -72,7 +72,7 @@ RECORD_COLUMNS = (
     "size_bytes",
     "training_use",
     *EMPTY_RECORD,
-    "rights",  # last: the one column `_record_row` converts
+    "rights",
 )
 OCCURRENCE_COLUMNS = (
     "dataset_version_id",
@@ -87,7 +87,7 @@ _ID_BY_HASH = "SELECT sha256, id FROM records WHERE sha256 IN ({})"
 _VERSION_MEMBERS = (
     "SELECT DISTINCT records.sha256, records.size_bytes FROM records "
     "JOIN occurrences ON occurrences.record_id = records.id "
-    "WHERE occurrences.dataset_version_id = {}"
+    "WHERE occurrences.dataset_version_id = {marker}"
 )
 DELETE_CHUNK = 500
 VANISHED_CHUNK = 10_000
@@ -342,24 +342,12 @@ def _finish_run(engine: Engine, summary: IngestSummary, status: str) -> None:
 
 
 def _refresh_manifest(session: Session, version: DatasetVersion) -> None:
-    """Recompute the version's Merkle root, record count and size from its occurrences (one
-    row per record; through the driver, as there is one per record of the version)."""
-    connection = session.connection()
-    rows = connection.exec_driver_sql(
-        _VERSION_MEMBERS.format(parameter_marker(connection)), (version.id,)
-    ).all()
+    """Recompute the version's Merkle root, record count and size from its occurrences. The
+    records are read through the driver: ORM rows, one per record, would cost more."""
+    rows = driver_rows(session, _VERSION_MEMBERS, (version.id,))
     version.manifest_hash = merkle_root(sha for sha, _ in rows)
     version.record_count = len(rows)
     version.size_bytes = sum(size for _, size in rows)
-
-
-def _record_row(row: dict[str, Any]) -> tuple[Any, ...]:
-    """A new record's values in `RECORD_COLUMNS` order, for the driver (JSON as text)."""
-    rights = row["rights"]
-    return (
-        *(row[column] for column in RECORD_COLUMNS[:-1]),
-        json.dumps(rights) if rights is not None else None,
-    )
 
 
 def _says_something(declared: str | None) -> bool:
@@ -617,20 +605,18 @@ class _Ingestor:
         and the picture is checked (and its problem reported) whichever came first."""
         hashes = list({entry.sha256 for entry in pending})
         with session_scope(self.engine) as session:
-            stored = {
-                sha: (kind, id_) for sha, kind, id_ in rows_in(session, _STORED_BY_HASH, hashes)
-            }
+            stored = rows_in(session, _STORED_BY_HASH, hashes)
+        stored_kinds = {sha: kind for sha, kind, _ in stored}
         first_of_each: dict[tuple[str, str], _Pending] = {}
         for entry in pending:
             key = (entry.sha256, entry.item.kind)
-            kind = stored[entry.sha256][0] if entry.sha256 in stored else None
-            if kind != entry.item.kind and key not in self.in_flight:
+            if stored_kinds.get(entry.sha256) != entry.item.kind and key not in self.in_flight:
                 first_of_each.setdefault(key, entry)
         new = list(first_of_each.values())
         self.in_flight.update(first_of_each)
         tasks = [_fingerprint_task(entry.item) for entry in new]
         problems, self.problems = self.problems, []
-        stored_ids = {sha: id_ for sha, (_, id_) in stored.items()}
+        stored_ids = {sha: id_ for sha, _, id_ in stored}
         return _Batch(pending, stored_ids, new, self._fingerprint_all(tasks), problems)
 
     def _store(self, batch: _Batch) -> None:
@@ -663,7 +649,8 @@ class _Ingestor:
                 rights = entry.item.rights
                 row["sha256"] = entry.sha256
                 row["size_bytes"] = len(entry.item.data)
-                row["rights"] = rights.as_dict() if rights is not None else None
+                # JSON as text: the rows go to the driver as they are.
+                row["rights"] = json.dumps(rights.as_dict()) if rights is not None else None
                 row["training_use"] = rights.training_use if rights is not None else None
                 fresh[entry.sha256] = row
         inserted = self._insert_records(session, fresh)
@@ -674,11 +661,12 @@ class _Ingestor:
         return known
 
     def _insert_records(self, session: Session, fresh: dict[str, dict[str, Any]]) -> dict[str, int]:
-        """Insert these records and their index keys, but for any another run has stored
-        meanwhile (kept as it is); the ids of those inserted, by hash."""
+        """Insert these records and their index keys, but for any stored since the batch closed,
+        by another run or (as another kind) by an earlier batch, which stay as they are; the
+        ids of those inserted, by hash."""
         if not fresh:
             return {}
-        rows = [_record_row(row) for row in fresh.values()]
+        rows = [tuple(row[column] for column in RECORD_COLUMNS) for row in fresh.values()]
         inserted = dict(
             insert_returning(
                 session, Record.__table__, RECORD_COLUMNS, rows, ("sha256", "id"), ("sha256",)

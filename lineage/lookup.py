@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from lineage import band_index
 from lineage.crawl.readers import decode_utf8
 from lineage.crawl.walk import IMAGE_SUFFIXES
-from lineage.db import parameter_marker, rows_in
+from lineage.db import driver_rows, rows_in
 from lineage.errors import IncompatibleFingerprintError, InputError
 from lineage.fingerprint import (
     DEFAULT_TEXT_PARAMS,
@@ -114,7 +114,7 @@ def lookup_text(
     # A text without shingles (punctuation only) can only match exactly.
     band_keys = () if is_empty(fingerprint.values) else fingerprint.band_keys
     near = sorted(band_index.candidates(session, band_keys))
-    exact_rows = _driver_rows(session, _TEXT_EXACT, (sha, fingerprint.text_sha256))
+    exact_rows = driver_rows(session, _TEXT_EXACT, (sha, fingerprint.text_sha256))
     candidates = {row[0]: row for row in exact_rows + rows_in(session, _TEXT_BY_ID, near)}
     _check_stored_params(session, list(candidates), params)
     matches = []
@@ -126,13 +126,6 @@ def lookup_text(
         if exact or estimate >= params.threshold:
             matches.append(Match(stored_sha, "text", estimate, exact))
     return _with_locations(session, matches)
-
-
-def _driver_rows(session: Session, query: str, parameters: tuple[Any, ...]) -> list[tuple]:
-    """The rows of `query`, whose `{marker}`s are where `parameters` go in the driver's style."""
-    connection = session.connection()
-    statement = query.format(marker=parameter_marker(connection))
-    return [tuple(row) for row in connection.exec_driver_sql(statement, parameters)]
 
 
 def _check_stored_params(
@@ -165,7 +158,7 @@ def lookup_image(session: Session, data: bytes) -> list[Match]:
         _hamming(rows[:, 2], probe.dhash) <= DHASH_MAX_DISTANCE
     )
     found = {int(record_id): int(phash) for record_id, phash, _ in rows[close]}
-    for (exact,) in _driver_rows(session, _IMAGE_EXACT, (sha,)):
+    for (exact,) in driver_rows(session, _IMAGE_EXACT, (sha,)):
         found.setdefault(exact, probe.phash)
     hashes = dict(rows_in(session, _HASH_BY_ID, list(found)))
     matches = [
@@ -188,7 +181,7 @@ def _with_locations(session: Session, matches: list[Match]) -> list[Match]:
     """Attach where each match occurs and every model trained on it; best matches first."""
     for match in matches:
         version_ids: dict[int, None] = {}
-        for locator, spdx, version_id, dataset, version in _driver_rows(
+        for locator, spdx, version_id, dataset, version in driver_rows(
             session, _LOCATIONS, (match.sha256,)
         ):
             version_ids[version_id] = None

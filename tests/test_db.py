@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import event, inspect, text
 
 from lineage.db import (
     MAX_PARAMETERS,
@@ -99,13 +99,13 @@ def test_a_database_of_the_first_schema_upgrades_with_its_data(tmp_path: Path):
     assert tuple(row) == ("ab", None, None)
 
 
+SOURCE_COLUMNS = ("uri", "kind", "first_seen_at")
+WHEN = "2026-01-01 00:00:00"
+
+
 def _source_kinds(engine) -> dict[str, str]:
     with session_scope(engine) as session:
         return dict(session.execute(text("SELECT uri, kind FROM sources")).all())
-
-
-SOURCE_COLUMNS = ("uri", "kind", "first_seen_at")
-WHEN = "2026-01-01 00:00:00"
 
 
 def test_insert_rows_upserts_on_the_unique_columns_and_the_last_duplicate_wins(tmp_path: Path):
@@ -114,7 +114,7 @@ def test_insert_rows_upserts_on_the_unique_columns_and_the_last_duplicate_wins(t
         insert_rows(session, Source.__table__, SOURCE_COLUMNS, [("a", "first", WHEN)])
     with session_scope(engine) as session:
         rows = [("a", "again", WHEN), ("b", "one", WHEN)]
-        rows += [("b", "two", WHEN)]  # twice in one statement, which PostgreSQL would refuse
+        rows += [("b", "two", WHEN)]  # twice in one statement (tests/test_postgres.py too)
         insert_rows(session, Source.__table__, SOURCE_COLUMNS, rows, unique=("uri",))
     assert _source_kinds(engine) == {"a": "again", "b": "two"}
 
@@ -134,9 +134,17 @@ def test_insert_returning_leaves_out_and_does_not_return_rows_already_there(tmp_
 
 def test_multi_row_inserts_split_at_the_parameter_limit(tmp_path: Path):
     engine = connect(f"sqlite:///{tmp_path / 'many.db'}")
-    count = MAX_PARAMETERS // len(SOURCE_COLUMNS) * 2 + 7  # three statements
-    rows = [(f"u{n}", "web", WHEN) for n in range(count)]
+    per_statement = MAX_PARAMETERS // len(SOURCE_COLUMNS)
+    rows = [(f"u{n}", "web", WHEN) for n in range(per_statement * 2 + 7)]
+    statements: list[int] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def count_rows(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.startswith("INSERT INTO sources"):
+            statements.append(len(parameters) // len(SOURCE_COLUMNS))
+
     with session_scope(engine) as session:
         returned = insert_returning(session, Source.__table__, SOURCE_COLUMNS, rows, ("uri",))
+    assert statements == [per_statement, per_statement, 7]
     assert sorted(returned) == sorted((uri,) for uri, _, _ in rows)
-    assert len(_source_kinds(engine)) == count
+    assert len(_source_kinds(engine)) == len(rows)

@@ -126,6 +126,45 @@ def test_dataset_card_licence_applies_when_nothing_closer_says(tmp_path: Path, r
     }
 
 
+def test_declarations_that_say_nothing_give_way_to_the_next_source(
+    tmp_path: Path, run_cli, db_url, license_text
+):
+    corpus = tmp_path / "vague"
+    corpus.mkdir()
+    (corpus / "README.md").write_text(
+        "---\nlicense: other\npretty_name: Vague\n---\n# Vague\n", encoding="utf-8"
+    )
+    (corpus / "LICENSE").write_text(license_text("MIT.txt"), encoding="utf-8")
+    write_jsonl(corpus / "rows.jsonl", [{"text": make_document(1), "license": "unknown"}])
+
+    run_cli("ingest", corpus, "--dataset", "vague", "--license", "other")
+    assert _licences_by_locator(db_url) == {"vague/rows.jsonl#row=1": ("MIT", "license-file")}
+
+    run_cli("ingest", corpus, "--dataset", "vague", "--license", "unknown")
+    assert _licences_by_locator(db_url) == {"vague/rows.jsonl#row=1": ("MIT", "license-file")}
+
+
+def test_each_folder_takes_the_licence_file_nearest_to_it(
+    tmp_path: Path, run_cli, db_url, license_text
+):
+    corpus = tmp_path / "mixed"
+    for folder, licence in (("mit", "MIT.txt"), ("apache", "Apache-2.0.txt"), ("plain", None)):
+        (corpus / folder).mkdir(parents=True)
+        (corpus / folder / "a.txt").write_text(make_document(len(folder)), encoding="utf-8")
+        (corpus / folder / "b.txt").write_text(make_document(10 + len(folder)), encoding="utf-8")
+        if licence:
+            (corpus / folder / "LICENSE").write_text(license_text(licence), encoding="utf-8")
+    (corpus / "COPYING").write_text(license_text("BSD-3-Clause.txt"), encoding="utf-8")
+
+    run_cli("ingest", corpus, "--dataset", "mixed")
+
+    found = _licences_by_locator(db_url)
+    for name in ("a.txt", "b.txt"):
+        assert found[f"mixed/mit/{name}"] == ("MIT", "license-file")
+        assert found[f"mixed/apache/{name}"] == ("Apache-2.0", "license-file")
+        assert found[f"mixed/plain/{name}"] == ("BSD-3-Clause", "license-file")
+
+
 def test_no_licence_anywhere_is_recorded_as_unknown(tmp_path: Path, run_cli, db_url):
     corpus = tmp_path / "bare"
     corpus.mkdir()
@@ -279,4 +318,9 @@ def test_two_runs_filling_one_new_version_at_once_both_succeed(tmp_path: Path, m
     summary = ingest_paths(engine, [corpus], IngestOptions("d"))
 
     assert other_runs == [0] and summary.exit_code == 0
-    assert _count(f"sqlite:///{tmp_path / 'two.db'}", Occurrence) == 3
+    db_url = f"sqlite:///{tmp_path / 'two.db'}"
+    assert _count(db_url, Occurrence) == 3
+    # The other run stored every record first; this one added none, and indexed none again.
+    assert summary.records_added == 0 and _count(db_url, Record) == 3
+    with session_scope(connect(db_url)) as session:
+        assert band_index.entry_count(session) == 3 * DEFAULT_TEXT_PARAMS.bands

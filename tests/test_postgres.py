@@ -11,7 +11,9 @@ import os
 import pwd
 import shutil
 import subprocess
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,12 +22,13 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from cli.main import cli
-from lineage.db import connect, insert_rows, session_scope
+from lineage.db import connect, insert_returning, insert_rows, session_scope
 from lineage.models import Source
 from tests.conftest import SAMPLE_DATA
 
 pytest.importorskip("psycopg", reason="the postgres extra (psycopg) is not installed")
 PORT = 55432
+SOURCE_COLUMNS = ("uri", "kind", "first_seen_at")
 
 
 def _as_server_user(command: list[str]) -> list[str]:
@@ -123,14 +126,40 @@ def test_the_sample_job_runs_on_postgresql(postgres_url: str):
 def test_an_upsert_of_rows_sharing_a_key_keeps_the_last_on_postgresql(postgres_url: str):
     # PostgreSQL refuses one INSERT ... ON CONFLICT DO UPDATE that meets a row twice.
     engine = connect(postgres_url)
-    columns = ("uri", "kind", "first_seen_at")
     when = datetime(2026, 1, 1, tzinfo=UTC)
     rows = [("dup://a", "one", when), ("dup://a", "two", when), ("dup://b", "web", when)]
     with session_scope(engine) as session:
-        insert_rows(session, Source.__table__, columns, rows, unique=("uri",))
+        insert_rows(session, Source.__table__, SOURCE_COLUMNS, rows, unique=("uri",))
     with session_scope(engine) as session:
         found = dict(
             session.execute(text("SELECT uri, kind FROM sources WHERE uri LIKE 'dup://%'")).all()
         )
     engine.dispose()
     assert found == {"dup://a": "two", "dup://b": "web"}
+
+
+def test_two_transactions_inserting_the_same_keys_in_opposite_orders_do_not_deadlock(
+    postgres_url: str,
+):
+    # Rows go in key order, so the second transaction waits for the first, then skips them.
+    engine = connect(postgres_url)
+    when = datetime(2026, 1, 1, tzinfo=UTC)
+    rows = [(f"order://{n:05d}", "web", when) for n in range(3000)]
+    both_open = threading.Barrier(2)
+    returned: list[list[tuple]] = []
+
+    def insert(ordered: list[tuple]) -> None:
+        with session_scope(engine) as session:
+            session.execute(text("SELECT 1"))
+            both_open.wait()
+            returned.append(
+                insert_returning(
+                    session, Source.__table__, SOURCE_COLUMNS, ordered, ("uri",), unique=("uri",)
+                )
+            )
+
+    with ThreadPoolExecutor(2) as pool:
+        for future in [pool.submit(insert, rows), pool.submit(insert, rows[::-1])]:
+            future.result()
+    engine.dispose()
+    assert sorted(len(inserted) for inserted in returned) == [0, 3000]
