@@ -543,6 +543,7 @@ class _Ingestor:
         return self.folder_licences[folder]
 
     def _folder_license(self, file: CorpusFile) -> tuple[str | None, str]:
+        """--license, the card, the nearest licence file: the first that names a licence."""
         card = file.root.card
         if _says_something(self.options.license):
             return self.options.license, "argument"
