@@ -10,13 +10,14 @@ from urllib.parse import urlsplit
 
 import numpy as np
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from lineage import band_index
 from lineage.db import insert_rows
 from lineage.errors import InputError, NotFoundError
 from lineage.licenses import license_facts, normalize_license
-from lineage.models import Dataset, DatasetVersion, ImageKey, License, Model, Source
+from lineage.models import Base, Dataset, DatasetVersion, ImageKey, License, Model, Source
 
 DEFAULT_VERSION = "1"
 # Names and versions appear in NAME@VERSION references, so neither may contain "@".
@@ -31,11 +32,15 @@ def utc_now() -> datetime:
 def ensure_license(session: Session, expression: str | None) -> License:
     """The licence row for `expression` (normalised first), created with its facts if new."""
     spdx = normalize_license(expression)
-    found = session.scalar(select(License).where(License.spdx == spdx))
+    query = select(License).where(License.spdx == spdx)
+    found = session.scalar(query)
     if found is not None:
         return found
     facts = license_facts(spdx)
-    license_row = License(
+    _insert_unless_there(
+        session,
+        License,
+        "spdx",
         spdx=spdx,
         category=str(facts.category),
         commercial_use=facts.commercial_use,
@@ -43,9 +48,7 @@ def ensure_license(session: Session, expression: str | None) -> License:
         share_alike=facts.share_alike,
         derivatives_allowed=facts.derivatives_allowed,
     )
-    session.add(license_row)
-    session.flush()
-    return license_row
+    return session.scalars(query).one()
 
 
 def source_kind(uri: str) -> str:
@@ -61,15 +64,26 @@ def source_kind(uri: str) -> str:
 
 
 def ensure_source(session: Session, uri: str) -> Source:
-    found = session.scalar(select(Source).where(Source.uri == uri))
+    query = select(Source).where(Source.uri == uri)
+    found = session.scalar(query)
     if found is not None:
         return found
     kind = source_kind(uri)
     domain = (urlsplit(uri).hostname or None) if kind == "web" else None
-    source = Source(uri=uri, kind=kind, domain=domain, first_seen_at=utc_now())
-    session.add(source)
-    session.flush()
-    return source
+    _insert_unless_there(
+        session, Source, "uri", uri=uri, kind=kind, domain=domain, first_seen_at=utc_now()
+    )
+    return session.scalars(query).one()
+
+
+def _insert_unless_there(session: Session, model: type[Base], key: str, **values: Any) -> None:
+    """Insert a row unless one with the same unique `key` is there: one another ingest is
+    inserting at the same moment is waited for and kept, where a plain INSERT would fail the
+    second ingest on the unique constraint (PostgreSQL; SQLite takes writers in turn)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(
+        dialect.insert(model).values(**values).on_conflict_do_nothing(index_elements=[key])
+    )
 
 
 def split_ref(ref: str) -> tuple[str, str | None]:

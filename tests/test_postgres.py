@@ -12,6 +12,7 @@ import pwd
 import shutil
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from sqlalchemy import text
 from cli.main import cli
 from lineage.db import connect, insert_returning, insert_rows, session_scope
 from lineage.models import Source
+from lineage.store import ensure_license
 from tests.conftest import SAMPLE_DATA
 
 pytest.importorskip("psycopg", reason="the postgres extra (psycopg) is not installed")
@@ -163,3 +165,28 @@ def test_two_transactions_inserting_the_same_keys_in_opposite_orders_do_not_dead
             future.result()
     engine.dispose()
     assert sorted(len(inserted) for inserted in returned) == [0, 3000]
+
+
+def test_two_ingests_creating_the_same_licence_at_once_both_get_it(postgres_url: str):
+    # The second looks while the first has inserted but not committed, so it finds nothing,
+    # and its insert must wait for the first's and keep that row rather than fail.
+    engine = connect(postgres_url)
+    inserted = threading.Event()
+    ids: list[int] = []
+
+    def first() -> None:
+        with session_scope(engine) as session:
+            ids.append(ensure_license(session, "Zlib").id)
+            inserted.set()
+            time.sleep(0.5)
+
+    def second() -> None:
+        inserted.wait()
+        with session_scope(engine) as session:
+            ids.append(ensure_license(session, "zlib").id)
+
+    with ThreadPoolExecutor(2) as pool:
+        for future in [pool.submit(first), pool.submit(second)]:
+            future.result()
+    engine.dispose()
+    assert len(ids) == 2 and ids[0] == ids[1]
