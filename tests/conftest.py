@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner, Result
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from cli.main import cli
+from lineage.db import alembic_config
 from lineage.models import LshPage
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -112,3 +113,12 @@ def band_entries(session: Session) -> list[tuple[int, int]]:
             strict=True,
         )
     return sorted(pairs)
+
+
+def migrate(connection: Connection, direction: str, revision: str) -> None:
+    """Alembic's `upgrade` or `downgrade` to `revision`, in the connection's transaction."""
+    from alembic import command
+
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    getattr(command, direction)(config, revision)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, text
 from lineage import band_index
 from lineage.db import connect, current_revision, head_revision, session_scope
 from lineage.models import LshSegment
-from tests.conftest import band_entries
+from tests.conftest import band_entries, migrate
 
 
 def _add(url: str, keys: np.ndarray, record_ids: np.ndarray) -> None:
@@ -67,16 +67,10 @@ def test_full_levels_merge_so_runs_stay_few(tmp_path: Path):
 
 
 def test_band_rows_of_the_old_schema_move_into_runs(tmp_path: Path):
-    from alembic import command
-
-    from lineage.db import alembic_config
-
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = connect(url, upgrade=False)
     with engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0002")
+        migrate(connection, "upgrade", "0002")
         connection.execute(
             text("INSERT INTO records (id, sha256, kind, size_bytes) VALUES (1, 'a', 'text', 1)")
         )
@@ -117,10 +111,6 @@ def test_a_lookup_that_overlaps_a_merge_still_finds_every_record(tmp_path: Path,
 
 
 def test_a_downgrade_and_upgrade_keep_every_pair(tmp_path: Path):
-    from alembic import command
-
-    from lineage.db import alembic_config
-
     url = f"sqlite:///{tmp_path / 'round.db'}"
     engine = connect(url)
     with engine.begin() as connection:
@@ -136,11 +126,9 @@ def test_a_downgrade_and_upgrade_keep_every_pair(tmp_path: Path):
     expected = sorted(zip(keys.tolist(), record_ids.tolist(), strict=True))
 
     with engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0002")
+        migrate(connection, "downgrade", "0002")
         old_rows = connection.execute(text("SELECT key, record_id FROM lsh_bands")).all()
-        command.upgrade(config, "head")
+        migrate(connection, "upgrade", "head")
 
     assert sorted(tuple(row) for row in old_rows) == expected
     with session_scope(engine) as session:

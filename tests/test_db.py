@@ -19,6 +19,7 @@ from lineage.db import (
     session_scope,
 )
 from lineage.models import Base, Source
+from tests.conftest import migrate
 
 
 def test_migrations_upgrade_an_empty_database_to_the_models(tmp_path: Path):
@@ -78,15 +79,9 @@ def test_migrations_and_models_agree(tmp_path: Path):
 
 
 def test_a_database_of_the_first_schema_upgrades_with_its_data(tmp_path: Path):
-    from alembic import command
-
-    from lineage.db import alembic_config
-
     engine = connect(f"sqlite:///{tmp_path / 'old.db'}", upgrade=False)
     with engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
+        migrate(connection, "upgrade", "0001")
         connection.execute(
             text("INSERT INTO records (sha256, kind, size_bytes) VALUES ('ab', 'text', 3)")
         )
