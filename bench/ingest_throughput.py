@@ -56,21 +56,17 @@ import numpy as np
 from PIL import Image
 from sqlalchemy import Engine
 
-from lineage.band_index import add_run
-from lineage.db import connect, insert_returning, insert_rows, session_scope
 from lineage.fingerprint import DEFAULT_TEXT_PARAMS
 from lineage.fingerprint.batch import EMPTY_RECORD, FingerprintResult, fingerprint_chunk
 from lineage.fingerprint.text import sign_texts
-from lineage.ingest import (
-    DEFAULT_BATCH_SIZE,
-    OCCURRENCE_COLUMNS,
-    RECORD_COLUMNS,
-    IngestOptions,
-    IngestSummary,
-    ingest_paths,
-)
-from lineage.models import Occurrence, Record
-from lineage.store import ensure_dataset_version, ensure_license, ensure_source
+from lineage.ingest import DEFAULT_BATCH_SIZE, IngestOptions, IngestSummary, ingest_paths
+from lineage.store.band_index import add_run
+from lineage.store.bulk import insert_returning, insert_rows
+from lineage.store.engine import connect, session_scope
+from lineage.store.occurrences import OCCURRENCE_COLUMNS
+from lineage.store.records import RECORD_COLUMNS
+from lineage.store.rows import ensure_dataset_version, ensure_license, ensure_source
+from lineage.store.schema import Occurrence, Record
 
 DOC_WORDS = 250
 # The long-document corpora hold this many times the text of the first one, so that starting
@@ -380,14 +376,12 @@ def store_only(
             for row, sha, data in zip(computed, hashes, contents, strict=True)
         ]
         with session_scope(engine) as session:
-            ids = dict(
-                insert_returning(session, Record.__table__, RECORD_COLUMNS, rows, ("sha256", "id"))
-            )
+            ids = dict(insert_returning(session, Record, RECORD_COLUMNS, rows, ("sha256", "id")))
             occurrences = [
                 (version_id, path.name, ids[sha], source_id, license_id, "unknown")
                 for path, sha in zip(batch, hashes, strict=True)
             ]
-            insert_rows(session, Occurrence.__table__, OCCURRENCE_COLUMNS, occurrences)
+            insert_rows(session, Occurrence, OCCURRENCE_COLUMNS, occurrences)
             keys = [row["index_keys"] for row in computed]
             record_ids = np.repeat([ids[sha] for sha in hashes], [len(k) for k in keys])
             add_run(session, np.concatenate(keys), record_ids)

@@ -33,18 +33,15 @@ import numpy as np
 from PIL import Image
 from sqlalchemy import Engine, func, select
 
-from lineage.db import connect, insert_rows, session_scope
 from lineage.fingerprint import DEFAULT_TEXT_PARAMS, fingerprint_image, image_keys
 from lineage.fingerprint.text import sign_texts
 from lineage.ingest import DEFAULT_BATCH_SIZE
-from lineage.models import DatasetVersion, LshSegment, Occurrence, Record
 from lineage.registry import ModelRegistration, register_model
-from lineage.store import (
-    ensure_dataset_version,
-    ensure_license,
-    ensure_source,
-    store_index_keys,
-)
+from lineage.store.bulk import insert_rows
+from lineage.store.engine import connect, session_scope
+from lineage.store.records import store_index_keys
+from lineage.store.rows import ensure_dataset_version, ensure_license, ensure_source
+from lineage.store.schema import DatasetVersion, LshSegment, Occurrence, Record
 
 BATCH = 20_000
 VOCABULARY = 30_000
@@ -222,7 +219,7 @@ def store(
     columns = ("sha256", "kind", "size_bytes", *fingerprints)
     with session_scope(engine) as session:
         session.connection().exec_driver_sql("PRAGMA cache_size=-4000000")
-        insert_rows(session, Record.__table__, columns, rows)
+        insert_rows(session, Record, columns, rows)
         ids = dict(
             session.execute(
                 select(Record.sha256, Record.id).where(Record.sha256.in_([row[0] for row in rows]))
@@ -238,7 +235,7 @@ def store(
         )
         insert_rows(
             session,
-            Occurrence.__table__,
+            Occurrence,
             (
                 "dataset_version_id",
                 "record_id",
@@ -300,7 +297,7 @@ def measure_child(kind: str, url: str, probe: str) -> float:
     import gc
 
     import cli.main  # noqa: F401
-    from lineage.lookup import lookup_path, lookup_text
+    from lineage.query.lookup import lookup_path, lookup_text
 
     gc.freeze()
     engine = connect(url)

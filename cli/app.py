@@ -13,8 +13,9 @@ from rich.console import Console
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from lineage.db import URL_ENV_VAR, connect, session_scope
 from lineage.errors import LineageError
+from lineage.store import connect, session_scope
+from lineage.store.engine import URL_ENV_VAR
 
 EXIT_USER_ERROR = 1
 EXIT_PARTIAL = 2

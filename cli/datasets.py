@@ -6,9 +6,8 @@ import click
 from rich.table import Table
 
 from cli.app import AppState, console, count_of, json_option, pass_state, print_json
-from lineage.datasets import describe_dataset, list_datasets
-from lineage.license_audit import Evidence, audit_licenses
-from lineage.overlap import dataset_overlap
+from lineage.licenses import Evidence
+from lineage.query import audit_licenses, dataset_overlap, describe_dataset, list_datasets
 from lineage.registry import DATASET_OPERATIONS, derive_dataset
 
 

@@ -13,9 +13,9 @@ from cli.ingest import ingest
 from cli.models import model_group
 from cli.queries import lookup, trained
 from cli.sql import sql
-from lineage.db import current_revision, database_url
 from lineage.errors import LineageError
-from lineage.export import EXPORT_FORMATS, export_model
+from lineage.export import EXPORTERS, export_model
+from lineage.store import current_revision, database_url
 
 
 @cli.command()
@@ -30,7 +30,7 @@ def init(state: AppState) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(sorted(EXPORT_FORMATS)),
+    type=click.Choice(sorted(EXPORTERS)),
     default="markdown",
     show_default=True,
 )
@@ -42,7 +42,7 @@ def init(state: AppState) -> None:
 )
 @pass_state
 def export(state: AppState, model: str, fmt: str, output: Path | None) -> None:
-    """Write a disclosure document for MODEL: the EU AI Act public summary of training content."""
+    """Write a disclosure document for MODEL (formats: see --format)."""
     with state.session() as session:
         document = export_model(session, model, fmt)
     if output is None:

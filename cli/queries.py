@@ -11,10 +11,18 @@ from rich.table import Table
 
 from cli.app import EXIT_BLOCKED, AppState, console, count_of, json_option, pass_state, print_json
 from lineage.errors import InputError
-from lineage.graph import describe_path
-from lineage.lookup import Match, lookup_path, lookup_text
-from lineage.training_data import DatasetUse, TrainingDataReport, trained_on
-from lineage.verdicts import USES, UseVerdict, use_verdict
+from lineage.query import (
+    USES,
+    Match,
+    TrainingDataReport,
+    UseVerdict,
+    describe_path,
+    lookup_path,
+    lookup_text,
+    trained_on,
+    use_verdict,
+)
+from lineage.query.training_data import DatasetUse
 
 
 @click.command()

@@ -8,12 +8,12 @@ import click
 from rich.table import Table
 
 from cli.app import AppState, console, json_option, pass_state, print_json
-from lineage.db import database_url
 from lineage.errors import SqlSandboxError
-from lineage.views import VIEW_DOCS
+from lineage.query.views import VIEW_DOCS
+from lineage.store import database_url
 
 if TYPE_CHECKING:
-    from lineage.sql import QueryResult
+    from lineage.query.sql import QueryResult
 
 PROMPT = "lineage> "
 
@@ -25,7 +25,7 @@ PROMPT = "lineage> "
 def sql(state: AppState, query: str | None, as_json: bool) -> None:
     """Run QUERY (or a prompt, without one) read-only against the lineage database."""
     # Imported here: DuckDB takes 25 ms to load, which no other command needs.
-    from lineage.sql import run_query
+    from lineage.query.sql import run_query
 
     state.engine  # noqa: B018 - creates or upgrades the database before DuckDB attaches it
     url = database_url(state.url)

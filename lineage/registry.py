@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lineage.crawl.cards import Card
+from lineage.crawl import Card
 from lineage.errors import InputError
-from lineage.graph import ancestor_models, upstream_versions
-from lineage.models import (
+from lineage.query.graph import LineageGraph
+from lineage.store import ensure_dataset_version, ensure_license, resolve_dataset_version, split_ref
+from lineage.store.rows import check_name, utc_now
+from lineage.store.schema import (
     DatasetDerivation,
     DatasetVersion,
     Model,
@@ -20,31 +22,18 @@ from lineage.models import (
     TrainingInput,
     TrainingRun,
 )
-from lineage.store import (
-    check_name,
-    ensure_dataset_version,
-    ensure_license,
-    resolve_dataset_version,
-    split_ref,
-    utc_now,
-)
+from lineage.vocabulary import DatasetOperation, ModelRelation
 
-MODEL_RELATIONS = (
-    "fine-tune",
-    "continued-pretraining",
-    "distillation",
-    "merge",
-    "quantization",
-    "adapter",
-)
+# As plain strings, for the command line's choices.
+MODEL_RELATIONS = tuple(relation.value for relation in ModelRelation)
+DATASET_OPERATIONS = tuple(operation.value for operation in DatasetOperation)
 # Hugging Face's `base_model_relation` values, mapped to ours.
 HUB_RELATIONS = {
-    "finetune": "fine-tune",
-    "adapter": "adapter",
-    "merge": "merge",
-    "quantized": "quantization",
+    "finetune": ModelRelation.FINE_TUNE,
+    "adapter": ModelRelation.ADAPTER,
+    "merge": ModelRelation.MERGE,
+    "quantized": ModelRelation.QUANTIZATION,
 }
-DATASET_OPERATIONS = ("filter", "dedup", "subset", "mix", "translation", "synthetic", "other")
 
 
 @dataclass(frozen=True)
@@ -74,7 +63,15 @@ class ModelRegistration:
 
 
 def register_model(session: Session, registration: ModelRegistration) -> TrainingRun:
-    """Record a model and a training run on its datasets; the same run twice is recorded once."""
+    """Record a model and a training run on its datasets; the same run twice is recorded once.
+
+    >>> from lineage.store import connect, session_scope
+    >>> with session_scope(connect("sqlite://")) as session:
+    ...     _ = register_model(session, ModelRegistration("base-lm", base_models=("gpt-base",)))
+    ...     register_model(session, ModelRegistration("gpt-base", base_models=("base-lm",)))
+    Traceback (most recent call last):
+    lineage.errors.InputError: 'base-lm' cannot be a base of 'gpt-base': that makes a cycle
+    """
     registration = registration.merged_with_card()
     _check_relation(registration)
     versions = [resolve_dataset_version(session, ref) for ref in registration.datasets]
@@ -84,7 +81,9 @@ def register_model(session: Session, registration: ModelRegistration) -> Trainin
     if registration.card is not None:
         model.card = json.loads(json.dumps(registration.card.metadata, default=str))
     for base_name in registration.base_models:
-        _link_base_model(session, model, base_name, registration.relation or "fine-tune")
+        _link_base_model(
+            session, model, base_name, registration.relation or ModelRelation.FINE_TUNE
+        )
     run = _existing_run(session, model, versions) or _new_run(session, model, versions)
     session.flush()
     return run
@@ -113,7 +112,8 @@ def _ensure_model(session: Session, name: str) -> Model:
 def _link_base_model(session: Session, model: Model, base_name: str, relation: str) -> None:
     """Derive `model` from `base_name`; an unregistered base is recorded with no known data."""
     base = _ensure_model(session, base_name)
-    if any(ancestor.id == model.id for ancestor, _ in ancestor_models(session, base)):
+    ancestors = LineageGraph.load(session).ancestor_models(base.id)
+    if any(ancestor == model.id for ancestor, _ in ancestors):
         raise InputError(f"{base_name!r} cannot be a base of {model.name!r}: that makes a cycle")
     link = session.scalar(
         select(ModelDerivation).where(
@@ -178,7 +178,8 @@ def derive_dataset(
 def _link_parent(
     session: Session, derived: DatasetVersion, parent: DatasetVersion, operation: str
 ) -> None:
-    if any(ancestor.id == derived.id for ancestor, _ in upstream_versions(session, parent)):
+    upstream = LineageGraph.load(session).upstream_versions(parent.id)
+    if any(ancestor == derived.id for ancestor, _ in upstream):
         raise InputError(f"{parent.ref} cannot be a parent of {derived.ref}: that makes a cycle")
     exists = session.scalar(
         select(DatasetDerivation).where(

@@ -1,9 +1,10 @@
-"""Alembic environment: runs on the connection `lineage.db` hands over, or on `sqlalchemy.url`."""
+"""Alembic environment: runs on the connection `lineage.store.engine` hands over, or on
+`sqlalchemy.url`."""
 
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from lineage.models import Base
+from lineage.store.schema import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -15,8 +15,8 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from cli.main import cli
-from lineage.db import alembic_config
-from lineage.models import LshPage
+from lineage.store.engine import alembic_config
+from lineage.store.schema import LshPage
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE_DATA = Path(__file__).parent.parent / "sample_data"

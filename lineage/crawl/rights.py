@@ -26,9 +26,9 @@ from PIL import Image, IptcImagePlugin
 from lineage.errors import FingerprintError
 from lineage.fingerprint.image import open_image
 from lineage.licenses import recognised_license
+from lineage.vocabulary import TrainingUse
 
-NOT_ALLOWED, CONSTRAINED, ALLOWED = "notAllowed", "constrained", "allowed"
-_STRICTNESS = {ALLOWED: 0, CONSTRAINED: 1, NOT_ALLOWED: 2}
+_USES = {use.value: use for use in TrainingUse}
 
 _EXIF_ARTIST, _EXIF_COPYRIGHT = 0x013B, 0x8298
 _IPTC_BYLINE, _IPTC_COPYRIGHT = (2, 80), (2, 116)
@@ -43,17 +43,17 @@ MAX_XMP_BYTES = 1024 * 1024
 
 # PLUS data-mining values (the last path segment of the vocabulary URI).
 _DATA_MINING = {
-    "DMI-ALLOWED": ALLOWED,
-    "DMI-PROHIBITED": NOT_ALLOWED,
-    "DMI-PROHIBITED-AIMLTRAINING": NOT_ALLOWED,
-    "DMI-PROHIBITED-GENAIMLTRAINING": NOT_ALLOWED,
-    "DMI-PROHIBITED-EXCEPTSEARCHENGINEINDEXING": NOT_ALLOWED,
+    "DMI-ALLOWED": TrainingUse.ALLOWED,
+    "DMI-PROHIBITED": TrainingUse.NOT_ALLOWED,
+    "DMI-PROHIBITED-AIMLTRAINING": TrainingUse.NOT_ALLOWED,
+    "DMI-PROHIBITED-GENAIMLTRAINING": TrainingUse.NOT_ALLOWED,
+    "DMI-PROHIBITED-EXCEPTSEARCHENGINEINDEXING": TrainingUse.NOT_ALLOWED,
     # Prohibited except as another property says: a condition, not a plain reservation.
-    "DMI-PROHIBITED-SEECONSTRAINT": CONSTRAINED,
-    "DMI-PROHIBITED-SEEEMBEDDEDRIGHTSEXPR": CONSTRAINED,
-    "DMI-PROHIBITED-SEELINKEDRIGHTSEXPR": CONSTRAINED,
+    "DMI-PROHIBITED-SEECONSTRAINT": TrainingUse.CONSTRAINED,
+    "DMI-PROHIBITED-SEEEMBEDDEDRIGHTSEXPR": TrainingUse.CONSTRAINED,
+    "DMI-PROHIBITED-SEELINKEDRIGHTSEXPR": TrainingUse.CONSTRAINED,
 }
-_TDM_RESERVATION = {"1": NOT_ALLOWED, "0": ALLOWED}
+_TDM_RESERVATION = {"1": TrainingUse.NOT_ALLOWED, "0": TrainingUse.ALLOWED}
 C2PA_TRAINING_LABELS = ("cawg.training-mining", "c2pa.training-mining")
 # Entries about training or mining; `ai_inference` is about using the work as model input.
 _C2PA_TRAINING_ENTRIES = ("ai_training", "ai_generative_training", "data_mining")
@@ -69,7 +69,7 @@ class EmbeddedRights:
     usage_terms: list[str] = field(default_factory=list)
     web_statement: str | None = None
     license: str | None = None
-    training_use: str | None = None
+    training_use: TrainingUse | None = None
     signals: list[str] = field(default_factory=list)
     c2pa_validation: str | None = None
     c2pa_error: str | None = None
@@ -80,9 +80,9 @@ class EmbeddedRights:
     def as_dict(self) -> dict[str, Any]:
         return {key: value for key, value in asdict(self).items() if value}
 
-    def add_signal(self, use: str, signal: str) -> None:
+    def add_signal(self, use: TrainingUse, signal: str) -> None:
         self.signals.append(f"{signal}={use}")
-        if self.training_use is None or _STRICTNESS[use] > _STRICTNESS[self.training_use]:
+        if self.training_use is None or use.strictness > self.training_use.strictness:
             self.training_use = use
 
 
@@ -220,10 +220,10 @@ def _read_training_mining(label: str, data: object, rights: EmbeddedRights) -> N
         return
     for key, entry in entries.items():
         use = entry.get("use") if isinstance(entry, dict) else None
-        if not isinstance(use, str) or use not in _STRICTNESS:
+        if not isinstance(use, str) or use not in _USES:
             rights.signals.append(f"c2pa:{label}:{key}=malformed")
         elif str(key).rsplit(".", 1)[-1] in _C2PA_TRAINING_ENTRIES:
-            rights.add_signal(use, f"c2pa:{label}:{key}")
+            rights.add_signal(_USES[use], f"c2pa:{label}:{key}")
 
 
 def _license_named(rights: EmbeddedRights) -> str | None:

@@ -1,46 +1,88 @@
-"""Walking corpus folders: which files hold content, and which describe it (cards, licences)."""
+"""Walking corpus folders: which files hold content, and which describe it (cards, licences).
+
+Each content file comes with the reader of its format and what its folder says of its
+licence, so that ingest reads everything about a file from what the walk yields.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
+from typing import BinaryIO
 
 from lineage.crawl.cards import Card, parse_card
+from lineage.crawl.items import Reader
+from lineage.crawl.license_evidence import card_evidence, license_file_evidence
+from lineage.crawl.readers import reader_for
 from lineage.errors import InputError
+from lineage.licenses import Evidence
 
-TEXT_SUFFIXES = frozenset({".txt", ".md"})
-TABLE_SUFFIXES = frozenset({".jsonl", ".json", ".csv", ".parquet"})
-IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif"})
 # Files that say something about the corpus rather than being part of it.
 LICENSE_FILE_STEMS = frozenset({"license", "licence", "copying", "notice", "unlicense"})
 CARD_FILE_NAMES = frozenset({"readme.md"})
-
-
-class FileKind(StrEnum):
-    TEXT = "text"
-    TABLE = "table"
-    IMAGE = "image"
-    LICENSE = "license"
+# A whole-file read is refused past this size.
+MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class CorpusFile:
-    """A content file, with a locator that is stable wherever the corpus is ingested from.
-    Its path is kept as the string the walk found: a Path per file of a large corpus would
-    cost more than reading a small one, so `path` is made only when asked for."""
+    """A content file (a `Blob` for its reader), with a locator that is stable wherever the
+    corpus is ingested from. Its path is kept as the string the walk found: a Path per file
+    of a large corpus would cost more than reading a small one, so `path` is made only when
+    asked for."""
 
     os_path: str
     locator: str
-    kind: FileKind
+    reader: Reader
     root: CorpusRoot
 
     @cached_property
     def path(self) -> Path:
         return Path(self.os_path)
+
+    @property
+    def name(self) -> str:
+        return os.path.basename(self.os_path)
+
+    @property
+    def folder(self) -> str:
+        """The locator of the folder the file is in: files of one folder share a licence."""
+        return self.locator.rpartition("/")[0]
+
+    @cached_property
+    def size(self) -> int:
+        """Bytes of the file; 0 for one that cannot be read, which its reading then reports."""
+        try:
+            return os.stat(self.os_path).st_size
+        except OSError:
+            return 0
+
+    def open(self) -> BinaryIO:
+        try:
+            return open(self.os_path, "rb")
+        except OSError as exc:
+            raise InputError(f"{self.locator}: cannot read: {exc.strerror}") from exc
+
+    def read(self) -> bytes:
+        try:
+            with open(self.os_path, "rb", buffering=0) as handle:  # read whole: no buffer needed
+                size = os.fstat(handle.fileno()).st_size
+                if size > MAX_FILE_BYTES:
+                    raise InputError(
+                        f"{self.locator}: {size} bytes is over the {MAX_FILE_BYTES} limit"
+                    )
+                return handle.readall()
+        except OSError as exc:
+            raise InputError(f"{self.locator}: cannot read: {exc.strerror}") from exc
+
+    def folder_licenses(self) -> Iterator[Evidence]:
+        """What the licence files in this file's folder and above it (up to the root) are,
+        nearest first; each file is read once per crawl, and only when asked for."""
+        for path in self.root.license_files_for(self.path):
+            yield self.root.license_evidence(path)
 
 
 @dataclass(frozen=True)
@@ -56,6 +98,7 @@ class CorpusRoot:
     path: Path
     label: str
     _license_files: dict[Path, list[Path]] = field(default_factory=dict, compare=False, repr=False)
+    _license_evidence: dict[Path, Evidence] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -101,6 +144,28 @@ class CorpusRoot:
                 return
             folder = folder.parent
 
+    def license_evidence(self, path: Path) -> Evidence:
+        """What the licence file at `path` is, read once per crawl."""
+        if path not in self._license_evidence:
+            self._license_evidence[path] = license_file_evidence(path, self.locator(path))
+        return self._license_evidence[path]
+
+    def card_evidence(self) -> list[Evidence]:
+        """What the root's card declares, with where it says so."""
+        return card_evidence(self.card, self.locator(self.card.path)) if self.card else []
+
+
+@dataclass(frozen=True)
+class LicenseFile:
+    """A LICENSE, COPYING or NOTICE file the walk found."""
+
+    path: Path
+    root: CorpusRoot
+
+    @property
+    def evidence(self) -> Evidence:
+        return self.root.license_evidence(self.path)
+
 
 @dataclass
 class CorpusListing:
@@ -109,7 +174,7 @@ class CorpusListing:
     of files is never held in memory)."""
 
     roots: list[CorpusRoot] = field(default_factory=list)
-    license_files: list[CorpusFile] = field(default_factory=list)
+    license_files: list[LicenseFile] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
 
     def files(self) -> Iterator[CorpusFile]:
@@ -117,7 +182,7 @@ class CorpusListing:
         for classified in _classified(self.roots):
             if isinstance(classified, SkippedFile):
                 self.skipped.append(classified)
-            elif classified.kind is FileKind.LICENSE:
+            elif isinstance(classified, LicenseFile):
                 self.license_files.append(classified)
             else:
                 yield classified
@@ -127,9 +192,9 @@ class CorpusListing:
         progress bar, which is the only reader."""
         files = total_bytes = 0
         for classified in _classified(self.roots):
-            if isinstance(classified, CorpusFile) and classified.kind is not FileKind.LICENSE:
+            if isinstance(classified, CorpusFile):
                 files += 1
-                total_bytes += file_size(classified.path)
+                total_bytes += classified.size
         return files, total_bytes
 
 
@@ -147,7 +212,7 @@ def list_corpus(paths: list[Path]) -> CorpusListing:
     )
 
 
-def _classified(roots: list[CorpusRoot]) -> Iterator[CorpusFile | SkippedFile]:
+def _classified(roots: list[CorpusRoot]) -> Iterator[CorpusFile | LicenseFile | SkippedFile]:
     """Every file under the roots as content, licence or skipped; the roots' cards left out."""
     for found, root in _found_files(roots):
         classified = _classify(root, found)
@@ -167,25 +232,6 @@ def _found_files(roots: list[CorpusRoot]) -> Iterator[tuple[_Found, CorpusRoot]]
 def _contains(root: CorpusRoot, path: str) -> bool:
     top = str(root.path)
     return path == top or (root.is_folder and path.startswith(top.rstrip(os.sep) + os.sep))
-
-
-def file_size(path: Path) -> int:
-    """Bytes of a file; 0 for one that cannot be read, which its reading then reports."""
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
-def locator_under(locator: str, root_labels: list[str]) -> bool:
-    """Whether a locator (`label/path#row=N`, `label#...`) names something under these roots."""
-    path = file_locator(locator)
-    return any(path == label or path.startswith(f"{label}/") for label in root_labels)
-
-
-def file_locator(locator: str) -> str:
-    """The file part of a locator: `label/path` of `label/path#row=N`."""
-    return locator.partition("#")[0]
 
 
 def root_labels(roots: list[Path]) -> list[str]:
@@ -252,32 +298,21 @@ def _entry_name(entry: os.DirEntry[str]) -> str:
     return entry.name
 
 
-def _classify(root: CorpusRoot, found: _Found) -> CorpusFile | SkippedFile | None:
+def _classify(root: CorpusRoot, found: _Found) -> CorpusFile | LicenseFile | SkippedFile | None:
     """A content or licence file, a file skipped and why, or None for the root's card."""
     name = found.name.lower()
     if name in CARD_FILE_NAMES and found.top_level and root.card is not None:
         return None
     if found.is_link:
         return SkippedFile(Path(found.path), "symbolic link (not followed)")
-    stem, suffix = os.path.splitext(name)
-    if stem in LICENSE_FILE_STEMS:
-        return CorpusFile(found.path, found.locator, FileKind.LICENSE, root)
-    kind = _kind_of(suffix)
-    if kind is None:
+    if os.path.splitext(name)[0] in LICENSE_FILE_STEMS:
+        return LicenseFile(Path(found.path), root)
+    reader = reader_for(name)
+    if reader is None:
         return SkippedFile(
             Path(found.path), f"unsupported file type {os.path.splitext(found.name)[1] or '(none)'}"
         )
-    return CorpusFile(found.path, found.locator, kind, root)
-
-
-def _kind_of(suffix: str) -> FileKind | None:
-    if suffix in TEXT_SUFFIXES:
-        return FileKind.TEXT
-    if suffix in TABLE_SUFFIXES:
-        return FileKind.TABLE
-    if suffix in IMAGE_SUFFIXES:
-        return FileKind.IMAGE
-    return None
+    return CorpusFile(found.path, found.locator, reader, root)
 
 
 def _license_files_in(folder: Path) -> list[Path]:

@@ -19,11 +19,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lineage.db import SCHEMA_REVISION
-from lineage.graph import describe_path
-from lineage.models import DatasetDerivation, Occurrence, Record, Source
-from lineage.store import resolve_dataset_version
-from lineage.training_data import DatasetUse, TrainingDataReport, trained_on, training_use_counts
+from lineage.query.graph import describe_path
+from lineage.query.training_data import (
+    DatasetUse,
+    TrainingDataReport,
+    trained_on,
+    training_use_counts,
+)
+from lineage.store import SCHEMA_REVISION, resolve_dataset_version
+from lineage.store.schema import DatasetDerivation, Occurrence, Record, Source
+from lineage.vocabulary import DatasetOperation, SourceKind
 
 TEMPLATE = (
     "European Commission, Template for the public summary of training content for "
@@ -80,7 +85,7 @@ def _version_facts(session: Session, report: TrainingDataReport) -> list[_Versio
         synthetic = session.scalar(
             select(func.count(DatasetDerivation.id)).where(
                 DatasetDerivation.derived_version_id == version.id,
-                DatasetDerivation.operation == "synthetic",
+                DatasetDerivation.operation == DatasetOperation.SYNTHETIC,
             )
         )
         facts.append(_VersionFacts(use, version.id, dict(kinds), bool(synthetic)))
@@ -145,17 +150,17 @@ def _data_sources(
         return [_dataset_entry(entry) for entry in facts if entry.source_kinds.get(kind)]
 
     return {
-        "publicly_available_datasets": having("hub"),
-        "private_datasets_licensed": having("vendor"),
+        "publicly_available_datasets": having(SourceKind.HUB),
+        "private_datasets_licensed": having(SourceKind.VENDOR),
         "crawled_data": {
-            "datasets": having("web"),
+            "datasets": having(SourceKind.WEB),
             "top_domains_by_size": _top_domains(session, version_ids),
         },
         "user_data": NOT_RECORDED,
         "synthetic_data": [_dataset_entry(entry) for entry in facts if entry.synthetic],
         "other_sources": {
             "description": "local files whose origin is the path they were ingested from",
-            "datasets": having("local"),
+            "datasets": having(SourceKind.LOCAL),
         },
     }
 

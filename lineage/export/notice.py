@@ -13,10 +13,11 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lineage.export.exporter import Exporter
 from lineage.licenses import license_facts
-from lineage.models import License, Occurrence, Record, Source
+from lineage.query import trained_on
 from lineage.store import resolve_dataset_version
-from lineage.training_data import trained_on
+from lineage.store.schema import License, Occurrence, Record, Source
 
 SPDX_LICENSE_URL = "https://spdx.org/licenses/{}.html"
 
@@ -63,3 +64,6 @@ def _license_link(spdx: str) -> str:
     if spdx.startswith("LicenseRef-") or " " in spdx:
         return spdx
     return SPDX_LICENSE_URL.format(spdx)
+
+
+EXPORTER = Exporter("notice", "the attribution notice the model inherits", render_notice)

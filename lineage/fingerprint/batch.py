@@ -9,13 +9,22 @@ from typing import Any
 from lineage.errors import InputError
 from lineage.fingerprint.image import fingerprint_image, image_keys
 from lineage.fingerprint.text import TextFingerprintParams, empty_rows, sign_texts
+from lineage.vocabulary import RecordKind
 
 # (kind, payload): an image's bytes, or a text; a text's bytes are never sent to a worker too.
 FingerprintTask = tuple[str, bytes | str]
-# Every record row carries every column, as one multi-row INSERT needs.
-EMPTY_RECORD: dict[str, Any] = dict.fromkeys(
-    ("text_sha256", "minhash", "phash", "dhash", "width", "height", "image_format")
+# The record columns fingerprints fill; every row carries all of them, as one multi-row
+# INSERT needs.
+FINGERPRINT_COLUMNS = (
+    "text_sha256",
+    "minhash",
+    "phash",
+    "dhash",
+    "width",
+    "height",
+    "image_format",
 )
+EMPTY_RECORD: dict[str, Any] = dict.fromkeys(FINGERPRINT_COLUMNS)
 FingerprintResult = tuple[dict[str, Any], str | None]
 
 
@@ -25,10 +34,10 @@ def fingerprint_chunk(
     """The fingerprint columns of each (kind, payload) item, or why it cannot be fingerprinted.
     Texts are signed together; images are decoded on `image_threads` threads (Pillow lets go
     of the GIL while it decodes). Pure, so it runs the same in a worker."""
-    texts = [index for index, (kind, _) in enumerate(tasks) if kind != "image"]
+    texts = [index for index, (kind, _) in enumerate(tasks) if kind != RecordKind.IMAGE]
     signed = sign_texts([str(tasks[index][1]) for index in texts], params, compiled=True)
     results: list[FingerprintResult] = [({}, None) for _ in tasks]
-    images = [index for index, (kind, _) in enumerate(tasks) if kind == "image"]
+    images = [index for index, (kind, _) in enumerate(tasks) if kind == RecordKind.IMAGE]
     image_rows = _image_rows([bytes(tasks[index][1]) for index in images], image_threads)
     for index, row in zip(images, image_rows, strict=True):
         results[index] = row

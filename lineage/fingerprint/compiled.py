@@ -17,7 +17,7 @@ from functools import cache
 import numpy as np
 from numba import njit
 
-from lineage.fingerprint.text import ASCII_WORD_TRANSLATION, UNSPACED_RANGES
+from lineage.fingerprint.tokens import ASCII_WORD_TRANSLATION, UNSPACED_RANGES
 
 # ASCII as normalize_text folds it: capitals to lower case, and str.split()'s whitespace
 # (tab to carriage return, the four separators) to a space.

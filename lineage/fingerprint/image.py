@@ -24,6 +24,8 @@ from PIL import Image
 
 from lineage.errors import FingerprintError
 
+# The file suffixes of the formats fingerprinted as images.
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif"})
 # Larger images are refused as likely decompression bombs (Pillow's own default is ~89 MP).
 MAX_PIXELS = 64_000_000
 DRAFT_SIZE = (64, 64)

@@ -1,6 +1,7 @@
 """Licences: normalise declarations to SPDX, detect them from texts, and know what they allow."""
 
 from lineage.licenses.detection import LicenseMatch, detect_license_text
+from lineage.licenses.evidence import Evidence
 from lineage.licenses.expression import (
     UNKNOWN_LICENSE,
     license_ref,
@@ -8,11 +9,11 @@ from lineage.licenses.expression import (
     recognised_license,
 )
 from lineage.licenses.facts import is_stricter, license_facts
-from lineage.licenses.table import LicenseCategory, LicenseFacts, license_table
+from lineage.licenses.table import LicenseFacts, license_table
 
 __all__ = [
     "UNKNOWN_LICENSE",
-    "LicenseCategory",
+    "Evidence",
     "LicenseFacts",
     "LicenseMatch",
     "detect_license_text",

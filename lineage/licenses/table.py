@@ -16,27 +16,16 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import cache
 from importlib import resources
+
+from lineage.vocabulary import LicenseCategory
 
 TABLE_FILE = "license_facts.csv"
 _VARIANT = re.compile(
     r"^(?:(?P<gnu>.+?)(?:-only|-or-later|\+|-with-[a-z0-9-]+-exception)"
     r"|(?P<cc>cc-[a-z-]+-\d\.\d)-[a-z]+)$"
 )
-
-
-class LicenseCategory(StrEnum):
-    PUBLIC_DOMAIN = "public-domain"
-    PERMISSIVE = "permissive"
-    WEAK_COPYLEFT = "weak-copyleft"
-    STRONG_COPYLEFT = "strong-copyleft"
-    NON_COMMERCIAL = "non-commercial"
-    NO_DERIVATIVES = "no-derivatives"
-    USE_RESTRICTED = "use-restricted"
-    PROPRIETARY = "proprietary"
-    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,118 @@
+"""What an ingest is asked to do, and what it reports: its options, progress and summary."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from lineage.crawl.walk import SkippedFile
+from lineage.errors import InputError
+from lineage.fingerprint import DEFAULT_TEXT_PARAMS, TextFingerprintParams
+from lineage.vocabulary import RunStatus
+
+DEFAULT_BATCH_SIZE = 1000
+MAX_PROBLEMS_IN_SUMMARY = 20
+
+
+class IngestProgress(Protocol):
+    """Told how much there is to do, then of each file done; the CLI draws a bar from it."""
+
+    def start(self, files: int, total_bytes: int) -> None: ...
+
+    def advance(self, file_bytes: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """Where the content goes (`dataset@version`), what to assume of it (`license`, `source`,
+    `text_field`), and how to run (batch size, worker processes and threads)."""
+
+    dataset: str
+    version: str | None = None
+    license: str | None = None
+    source: str | None = None
+    text_field: str | None = None
+    batch_size: int = DEFAULT_BATCH_SIZE
+    jobs: int = 1
+    text_params: TextFingerprintParams = DEFAULT_TEXT_PARAMS
+
+    # Fingerprinting threads per process; by default, the cores the worker processes leave.
+    threads: int | None = None
+
+    @property
+    def threads_per_process(self) -> int:
+        """Threads each process fingerprints on: `threads`, else the cores this process may
+        run on (its CPU affinity) shared among the `jobs` processes. Threads pay off because
+        the text signer and Pillow's decoders let go of the GIL."""
+        if self.threads is not None:
+            return self.threads
+        return max(1, len(os.sched_getaffinity(0)) // self.jobs)
+
+    def __post_init__(self) -> None:
+        if self.jobs < 1:
+            raise InputError("--jobs must be at least 1")
+        if self.threads is not None and self.threads < 1:
+            raise InputError("fingerprinting threads must be at least 1")
+        if self.batch_size < 1:
+            raise InputError("the batch size must be at least 1")
+
+
+@dataclass(frozen=True)
+class ProblemReport:
+    """Something that could not be ingested: where, what kind of problem, and why."""
+
+    locator: str
+    error_type: str
+    reason: str
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest run did; `exit_code` is 2 when anything could not be ingested."""
+
+    run_id: int
+    dataset: str
+    version: str
+    status: RunStatus = RunStatus.RUNNING
+    files_seen: int = 0
+    files_failed: int = 0
+    records_seen: int = 0
+    records_added: int = 0
+    occurrences_added: int = 0
+    occurrences_updated: int = 0
+    occurrences_removed: int = 0
+    bytes_read: int = 0
+    problem_count: int = 0
+    manifest_hash: str = ""
+    elapsed_seconds: float = 0.0
+    licenses: Counter[str] = field(default_factory=Counter)
+    problems: list[ProblemReport] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 2 if self.problem_count else 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "dataset": self.dataset,
+            "version": self.version,
+            "status": self.status,
+            "files_seen": self.files_seen,
+            "files_failed": self.files_failed,
+            "records_seen": self.records_seen,
+            "records_added": self.records_added,
+            "occurrences_added": self.occurrences_added,
+            "occurrences_updated": self.occurrences_updated,
+            "occurrences_removed": self.occurrences_removed,
+            "bytes_read": self.bytes_read,
+            "problem_count": self.problem_count,
+            "manifest_hash": self.manifest_hash,
+            "elapsed_seconds": round(self.elapsed_seconds, 3),
+            "licenses": dict(sorted(self.licenses.items())),
+            "problems": [vars(problem) for problem in self.problems],
+            "skipped": [{"path": str(s.path), "reason": s.reason} for s in self.skipped],
+        }

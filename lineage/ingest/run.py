@@ -1,0 +1,174 @@
+"""An ingest run: its row, the checks before it starts, its pipeline, and how it ends.
+
+Every batch is one transaction, so a crash leaves the database consistent with the batches
+before it (the run stays `running`, which `lineage` reports as interrupted). A file that
+cannot be read or fingerprinted becomes an IngestError row and the run goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from lineage.crawl import CorpusListing, CorpusRoot, list_corpus
+from lineage.errors import InputError
+from lineage.fingerprint import TextFingerprintParams, check_compatible
+from lineage.ingest.options import IngestOptions, IngestProgress, IngestSummary
+from lineage.ingest.pipeline import IngestPipeline, worker_pool
+from lineage.ingest.vanished import remove_vanished
+from lineage.ingest.writer import BatchWriter
+from lineage.store import ensure_dataset_version, ensure_license, session_scope
+from lineage.store.evidence import replace_evidence
+from lineage.store.occurrences import has_occurrences, refresh_manifest
+from lineage.store.rows import utc_now
+from lineage.store.schema import DatasetVersion, IngestRun, Model, TrainingInput, TrainingRun
+from lineage.vocabulary import RunStatus
+
+
+def ingest_paths(
+    engine: Engine,
+    paths: Iterable[Path],
+    options: IngestOptions,
+    progress: IngestProgress | None = None,
+) -> IngestSummary:
+    """Crawl `paths` into dataset version `options.dataset@options.version`: what is new is
+    fingerprinted and recorded, what an earlier run saw under the same roots and is gone is
+    removed, and re-running on unchanged input adds nothing.
+
+    >>> from lineage.store import connect
+    >>> engine = connect("sqlite://")
+    >>> summary = ingest_paths(engine, [Path("sample_data/field-notes")],
+    ...                        IngestOptions(dataset="field-notes"))
+    >>> summary.status, summary.records_added, summary.exit_code
+    ('completed', 11, 0)
+    >>> ingest_paths(engine, [Path("sample_data/field-notes")],
+    ...              IngestOptions(dataset="field-notes")).records_added
+    0
+    """
+    started = time.perf_counter()
+    listing = list_corpus([Path(path) for path in paths])
+    with session_scope(engine) as session:
+        run = _start_run(session, listing.roots, options)
+        version = session.get_one(DatasetVersion, run.dataset_version_id)
+        summary = IngestSummary(run.id, options.dataset, version.version)
+        had_occurrences = has_occurrences(session, version.id)
+    if progress is not None:
+        progress.start(*listing.count())
+    writer = BatchWriter(engine, run.id, version.id, summary, had_occurrences)
+    with worker_pool(options) as executor:
+        pipeline = IngestPipeline(engine, options, summary, writer, executor)
+        try:
+            pipeline.ingest(listing.files(), progress)
+            summary.skipped = listing.skipped
+            _record_evidence(engine, version.id, listing, pipeline)
+            if pipeline.seen is not None:
+                summary.occurrences_removed = remove_vanished(
+                    engine, version.id, pipeline.seen, pipeline.unreadable_files, _labels(listing)
+                )
+        except BaseException:
+            _finish_run(engine, summary, RunStatus.INTERRUPTED)
+            raise
+    summary.elapsed_seconds = time.perf_counter() - started
+    _finish_run(
+        engine, summary, RunStatus.PARTIAL if summary.problem_count else RunStatus.COMPLETED
+    )
+    return summary
+
+
+def _labels(listing: CorpusListing) -> list[str]:
+    return [root.label for root in listing.roots]
+
+
+def _record_evidence(
+    engine: Engine, version_id: int, listing: CorpusListing, pipeline: IngestPipeline
+) -> None:
+    """Replace the version's licence evidence from these roots with what this run saw."""
+    rows = pipeline.licenses.evidence(listing)
+    with session_scope(engine) as session:
+        replace_evidence(session, version_id, _labels(listing), rows)
+
+
+def _start_run(session: Session, roots: list[CorpusRoot], options: IngestOptions) -> IngestRun:
+    version = ensure_dataset_version(session, options.dataset, options.version)
+    _check_not_frozen(session, version)
+    _check_fingerprint_params(version, options.text_params)
+    _apply_card(session, version, roots, options)
+    run = IngestRun(
+        dataset_version_id=version.id,
+        status=RunStatus.RUNNING,
+        started_at=utc_now(),
+        arguments=_arguments(options, roots),
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def _check_not_frozen(session: Session, version: DatasetVersion) -> None:
+    """A version that trained a model must not change under it: changes go to a new version."""
+    trained = session.scalars(
+        select(Model.name)
+        .join(TrainingRun, TrainingRun.model_id == Model.id)
+        .join(TrainingInput, TrainingInput.training_run_id == TrainingRun.id)
+        .where(TrainingInput.dataset_version_id == version.id)
+        .distinct()
+        .order_by(Model.name)
+    ).all()
+    if trained:
+        raise InputError(
+            f"{version.ref} is frozen: {', '.join(trained)} trained on it; "
+            "ingest into a new version with --version"
+        )
+
+
+def _check_fingerprint_params(version: DatasetVersion, params: TextFingerprintParams) -> None:
+    if version.fingerprint_params is None:
+        version.fingerprint_params = params.as_dict()
+        return
+    check_compatible(TextFingerprintParams.from_dict(version.fingerprint_params), params)
+
+
+def _apply_card(
+    session: Session, version: DatasetVersion, roots: list[CorpusRoot], options: IngestOptions
+) -> None:
+    """Take the dataset card's metadata and declared licence, where the corpus has a card."""
+    dataset = version.dataset
+    for card in (root.card for root in roots if root.card is not None):
+        dataset.card = json.loads(json.dumps(card.metadata, default=str, sort_keys=True))
+        dataset.description = str(card.metadata.get("pretty_name") or dataset.name)
+        if card.declared_license:
+            dataset.declared_license = ensure_license(session, card.declared_license)
+    if options.license and dataset.declared_license is None:
+        dataset.declared_license = ensure_license(session, options.license)
+
+
+def _arguments(options: IngestOptions, roots: list[CorpusRoot]) -> dict[str, Any]:
+    return {
+        "roots": sorted(str(root.path) for root in roots),
+        "license": options.license,
+        "source": options.source,
+        "text_field": options.text_field,
+        "version": options.version,
+    }
+
+
+def _finish_run(engine: Engine, summary: IngestSummary, status: RunStatus) -> None:
+    summary.status = status
+    with session_scope(engine) as session:
+        run = session.get_one(IngestRun, summary.run_id)
+        version = session.get_one(DatasetVersion, run.dataset_version_id)
+        refresh_manifest(session, version)
+        summary.manifest_hash = version.manifest_hash or ""
+        run.status = status
+        run.finished_at = utc_now()
+        run.files_seen = summary.files_seen
+        run.files_failed = summary.files_failed
+        run.records_seen = summary.records_seen
+        run.records_added = summary.records_added
+        run.bytes_read = summary.bytes_read

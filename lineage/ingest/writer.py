@@ -1,0 +1,180 @@
+"""Storing a batch: its new records with their fingerprints and index keys, its occurrences,
+and the problems met reading it, in one transaction.
+
+Records are never deleted, so those stored when a batch closed still are when it is stored;
+the rest are inserted unless another batch or run stored them since, and then looked up.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from lineage.crawl import ContentItem
+from lineage.fingerprint.batch import FingerprintResult
+from lineage.ingest.options import MAX_PROBLEMS_IN_SUMMARY, IngestSummary, ProblemReport
+from lineage.store import session_scope
+from lineage.store.occurrences import (
+    OCCURRENCE_COLUMNS,
+    OCCURRENCE_FACTS,
+    occurrences_at,
+    update_occurrence,
+    upsert_occurrences,
+)
+from lineage.store.records import fill_missing_rights, ids_by_hash, insert_records
+from lineage.store.schema import IngestError
+
+# (content hash, kind): the same bytes may be a broken picture and a valid text.
+ContentKey = tuple[str, str]
+
+
+@dataclass(slots=True)  # not frozen: one per document, and frozen init costs thrice
+class Pending:
+    """An item read, with its hash and the ids of its licence and source."""
+
+    item: ContentItem
+    sha256: str
+    license_id: int
+    license_origin: str
+    source_id: int
+
+    @property
+    def key(self) -> ContentKey:
+        return self.sha256, self.item.kind
+
+
+@dataclass
+class Batch:
+    """A closed batch: its entries, the ids of those stored when it closed, the first entry of
+    each content (and kind) not yet stored then, a call that waits for (or computes) those
+    entries' fingerprints, and the problems met while reading it."""
+
+    pending: list[Pending]
+    stored_ids: dict[str, int]
+    new: list[Pending]
+    fingerprints: Callable[[], list[FingerprintResult]]
+    problems: list[ProblemReport]
+
+
+class BatchWriter:
+    """Stores a run's batches, in order, and counts what they added in the run's summary."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        run_id: int,
+        version_id: int,
+        summary: IngestSummary,
+        version_had_occurrences: bool,
+    ) -> None:
+        self.engine = engine
+        self.run_id = run_id
+        self.version_id = version_id
+        self.summary = summary
+        self.version_had_occurrences = version_had_occurrences
+        # Why content (by hash and kind) could not be fingerprinted, as far as this run saw.
+        self.unfingerprintable: dict[ContentKey, str] = {}
+
+    def store(
+        self, batch: Batch, results: list[FingerprintResult], license_names: dict[int, str]
+    ) -> None:
+        """One transaction: the batch's records, occurrences and problems."""
+        with session_scope(self.engine) as session:
+            record_ids = self._store_records(session, batch, results)
+            stored = [entry for entry in batch.pending if entry.sha256 in record_ids]
+            self._store_occurrences(session, stored, record_ids)
+            problems = batch.problems + self._unstored(batch, record_ids)
+            for problem in problems:
+                self.note(problem)
+            session.add_all(
+                IngestError(ingest_run_id=self.run_id, **vars(problem)) for problem in problems
+            )
+            self.summary.licenses.update(license_names[entry.license_id] for entry in stored)
+
+    def note(self, problem: ProblemReport) -> None:
+        self.summary.problem_count += 1
+        if len(self.summary.problems) < MAX_PROBLEMS_IN_SUMMARY:
+            self.summary.problems.append(problem)
+
+    def _store_records(
+        self, session: Session, batch: Batch, results: list[FingerprintResult]
+    ) -> dict[str, int]:
+        """Ids of the batch's records by hash, inserting the new ones with their fingerprints."""
+        known = dict(batch.stored_ids)
+        fresh: dict[str, dict[str, Any]] = {}
+        for entry, (row, error) in zip(batch.new, results, strict=True):
+            if error is not None:
+                self.unfingerprintable[entry.key] = error
+                continue
+            self.unfingerprintable.pop(entry.key, None)
+            if entry.sha256 not in known and entry.sha256 not in fresh:
+                fresh[entry.sha256] = _record_row(entry, row)
+        inserted = insert_records(session, fresh)
+        self.summary.records_added += len(inserted)
+        stored_since = {entry.sha256 for entry in batch.pending} - known.keys() - inserted.keys()
+        known.update(ids_by_hash(session, list(stored_since)))
+        fill_missing_rights(session, _carried_rights(batch.pending, known))
+        known.update(inserted)
+        return known
+
+    def _unstored(self, batch: Batch, record_ids: dict[str, int]) -> list[ProblemReport]:
+        """Every entry whose content could not be fingerprinted as its kind is a problem of its
+        own, the copies of such content included: none is dropped, or kept, unsaid."""
+        problems = []
+        for entry in batch.pending:
+            failure = self.unfingerprintable.get(entry.key)
+            if failure is None and entry.sha256 in record_ids:
+                continue
+            self.summary.files_failed += 1
+            reason = failure or "content was not stored"
+            problems.append(ProblemReport(entry.item.locator, "FingerprintError", reason))
+        return problems
+
+    def _store_occurrences(
+        self, session: Session, stored: list[Pending], record_ids: dict[str, int]
+    ) -> None:
+        existing = {}
+        if self.version_had_occurrences:  # else every locator of this run is new to it
+            existing = occurrences_at(session, self.version_id, [e.item.locator for e in stored])
+        new_rows = []
+        for entry in stored:
+            facts = (record_ids[entry.sha256], entry.source_id, entry.license_id)
+            wanted = dict(zip(OCCURRENCE_FACTS, (*facts, entry.license_origin), strict=True))
+            current = existing.get(entry.item.locator)
+            if current is None:
+                row = wanted | {
+                    "dataset_version_id": self.version_id,
+                    "locator": entry.item.locator,
+                }
+                new_rows.append(tuple(row[column] for column in OCCURRENCE_COLUMNS))
+            elif any(getattr(current, key) != value for key, value in wanted.items()):
+                update_occurrence(session, current.id, wanted)
+                self.summary.occurrences_updated += 1
+        upsert_occurrences(session, new_rows)
+        self.summary.occurrences_added += len(new_rows)
+
+
+def _record_row(entry: Pending, fingerprint: dict[str, Any]) -> dict[str, Any]:
+    """The record's row: its fingerprint columns and index keys, its hash and size, and the
+    rights it carries (JSON as text: the rows go to the driver as they are)."""
+    rights = entry.item.rights
+    fingerprint["sha256"] = entry.sha256
+    fingerprint["size_bytes"] = len(entry.item.data)
+    fingerprint["rights"] = json.dumps(rights.as_dict()) if rights is not None else None
+    fingerprint["training_use"] = rights.training_use if rights is not None else None
+    return fingerprint
+
+
+def _carried_rights(
+    pending: list[Pending], known: dict[str, int]
+) -> dict[int, tuple[dict[str, Any], str | None]]:
+    return {
+        known[entry.sha256]: (entry.item.rights.as_dict(), entry.item.rights.training_use)
+        for entry in pending
+        if entry.sha256 in known and entry.item.rights is not None
+    }

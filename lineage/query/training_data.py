@@ -1,0 +1,256 @@
+"""What trained model X: every dataset version reached, with counts, licences, sources and flags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from lineage.licenses import license_facts
+from lineage.query.graph import InclusionPath, LineageGraph, describe_path
+from lineage.query.license_audit import audit_version
+from lineage.store import find_model
+from lineage.store.schema import Dataset, DatasetVersion, License, Occurrence, Record, Source
+from lineage.vocabulary import TrainingUse
+
+
+@dataclass(frozen=True)
+class LicenseCount:
+    spdx: str
+    category: str
+    records: int
+    flags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SourceCount:
+    uri: str
+    kind: str
+    domain: str | None
+    records: int
+    size_bytes: int
+
+
+@dataclass
+class DatasetUse:
+    """One dataset version in a model's training data, and how it got there."""
+
+    dataset: str
+    version: str
+    manifest_hash: str | None
+    records: int
+    size_bytes: int
+    paths: list[InclusionPath]
+    declared_license: str | None
+    licenses: list[LicenseCount] = field(default_factory=list)
+    sources: list[SourceCount] = field(default_factory=list)
+    # Records whose own metadata reserves AI training ("notAllowed") or sets conditions.
+    training_use: dict[str, int] = field(default_factory=dict)
+    license_conflict: bool = False
+
+    @property
+    def ref(self) -> str:
+        return f"{self.dataset}@{self.version}"
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        flags = {flag for entry in self.licenses for flag in entry.flags}
+        if self.training_use.get(TrainingUse.NOT_ALLOWED):
+            flags.add("rights-reserved")
+        if self.training_use.get(TrainingUse.CONSTRAINED):
+            flags.add("training-constrained")
+        if self.license_conflict:
+            flags.add("license-understated")
+        return tuple(sorted(flags))
+
+    @property
+    def direct(self) -> bool:
+        return any(not path for path in self.paths)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "dataset": self.dataset,
+            "version": self.version,
+            "manifest_hash": self.manifest_hash,
+            "records": self.records,
+            "size_bytes": self.size_bytes,
+            "declared_license": self.declared_license,
+            "paths": [
+                {"description": describe_path(path), "steps": [step.as_dict() for step in path]}
+                for path in self.paths
+            ],
+            "licenses": [vars(entry) | {"flags": list(entry.flags)} for entry in self.licenses],
+            "sources": [vars(entry) for entry in self.sources],
+            "training_use": self.training_use,
+            "flags": list(self.flags),
+        }
+
+
+@dataclass(frozen=True)
+class ModelInLineage:
+    name: str
+    path: InclusionPath
+    training_data_recorded: bool
+
+
+@dataclass
+class TrainingDataReport:
+    """The transitive answer to "what data trained model X?"."""
+
+    model: str
+    models: list[ModelInLineage]
+    datasets: list[DatasetUse]
+    distinct_records: int
+    licenses: list[LicenseCount]
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return tuple(sorted({flag for use in self.datasets for flag in use.flags}))
+
+    @property
+    def models_without_data(self) -> list[str]:
+        return [entry.name for entry in self.models if not entry.training_data_recorded]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "lineage": [
+                {
+                    "model": entry.name,
+                    "path": describe_path(entry.path),
+                    "training_data_recorded": entry.training_data_recorded,
+                }
+                for entry in self.models
+            ],
+            "datasets": [use.as_dict() for use in self.datasets],
+            "totals": {
+                "dataset_versions": len(self.datasets),
+                "distinct_records": self.distinct_records,
+                "licenses": [vars(entry) | {"flags": list(entry.flags)} for entry in self.licenses],
+            },
+            "flags": list(self.flags),
+            "models_without_recorded_training_data": self.models_without_data,
+        }
+
+
+def trained_on(session: Session, model_name: str) -> TrainingDataReport:
+    """Every dataset version that trained `model_name`, through base models and derivations:
+    with each, how it was reached, its records, licences, sources and flags.
+
+    >>> from lineage.store import connect, session_scope
+    >>> from lineage.ingest import IngestOptions, ingest_paths
+    >>> from lineage.registry import ModelRegistration, register_model
+    >>> engine = connect("sqlite://")
+    >>> _ = ingest_paths(engine, ["sample_data/qa-pairs.jsonl"],
+    ...                  IngestOptions(dataset="qa", license="CC-BY-4.0"))
+    >>> with session_scope(engine) as session:
+    ...     _ = register_model(session, ModelRegistration("base", datasets=("qa",)))
+    ...     _ = register_model(session, ModelRegistration("chat", base_models=("base",)))
+    ...     report = trained_on(session, "chat")
+    >>> [(use.ref, describe_path(use.paths[0])) for use in report.datasets]
+    [('qa@1', 'via base model base (fine-tune)')]
+    >>> [(entry.spdx, entry.records) for entry in report.licenses]
+    [('CC-BY-4.0', 12)]
+    """
+    model = find_model(session, model_name)
+    graph = LineageGraph.load(session)
+    reached = graph.training_data(model.id)
+    versions = _versions(session, list(reached))
+    uses = [
+        _dataset_use(session, versions[version_id], paths, graph)
+        for version_id, paths in reached.items()
+    ]
+    uses.sort(key=lambda use: (not use.direct, use.dataset, use.version))
+    version_ids = list(reached)
+    return TrainingDataReport(
+        model=model.name,
+        models=[
+            ModelInLineage(graph.model_names[ancestor], path, graph.has_training_data(ancestor))
+            for ancestor, path in graph.ancestor_models(model.id)
+        ],
+        datasets=uses,
+        distinct_records=_distinct_records(session, version_ids),
+        licenses=license_counts(session, version_ids),
+    )
+
+
+def _versions(session: Session, version_ids: list[int]) -> dict[int, DatasetVersion]:
+    """These versions, with their datasets and declared licences, in one query."""
+    found = session.scalars(
+        select(DatasetVersion)
+        .where(DatasetVersion.id.in_(version_ids))
+        .options(joinedload(DatasetVersion.dataset).joinedload(Dataset.declared_license))
+    )
+    return {version.id: version for version in found}
+
+
+def _dataset_use(
+    session: Session, version: DatasetVersion, paths: list[InclusionPath], graph: LineageGraph
+) -> DatasetUse:
+    declared = version.dataset.declared_license
+    return DatasetUse(
+        dataset=version.dataset.name,
+        version=version.version,
+        manifest_hash=version.manifest_hash,
+        records=version.record_count,
+        size_bytes=version.size_bytes,
+        paths=sorted(paths, key=len),
+        declared_license=declared.spdx if declared else None,
+        licenses=license_counts(session, [version.id]),
+        sources=source_counts(session, version.id),
+        training_use=training_use_counts(session, [version.id]),
+        license_conflict=audit_version(session, version, graph).understated,
+    )
+
+
+def training_use_counts(session: Session, version_ids: list[int]) -> dict[str, int]:
+    """Distinct records by what their own metadata says of AI training, where it says."""
+    query = (
+        select(Record.training_use, func.count(func.distinct(Record.id)))
+        .join(Occurrence, Occurrence.record_id == Record.id)
+        .where(Occurrence.dataset_version_id.in_(version_ids), Record.training_use.is_not(None))
+        .group_by(Record.training_use)
+    )
+    return dict(sorted(session.execute(query).tuples().all()))
+
+
+def license_counts(session: Session, version_ids: list[int]) -> list[LicenseCount]:
+    """Distinct records per licence over the versions (a record counted once per licence)."""
+    query = (
+        select(License.spdx, License.category, func.count(func.distinct(Occurrence.record_id)))
+        .join(Occurrence, Occurrence.license_id == License.id)
+        .where(Occurrence.dataset_version_id.in_(version_ids))
+        .group_by(License.spdx, License.category)
+    )
+    counts = [
+        LicenseCount(spdx, category, records, license_facts(spdx).flags())
+        for spdx, category, records in session.execute(query)
+    ]
+    return sorted(counts, key=lambda entry: (-entry.records, entry.spdx))
+
+
+def source_counts(session: Session, version_id: int) -> list[SourceCount]:
+    query = (
+        select(
+            Source.uri,
+            Source.kind,
+            Source.domain,
+            func.count(func.distinct(Record.id)),
+            func.coalesce(func.sum(Record.size_bytes), 0),
+        )
+        .join(Occurrence, Occurrence.source_id == Source.id)
+        .join(Record, Record.id == Occurrence.record_id)
+        .where(Occurrence.dataset_version_id == version_id)
+        .group_by(Source.uri, Source.kind, Source.domain)
+    )
+    counts = [SourceCount(*row) for row in session.execute(query)]
+    return sorted(counts, key=lambda entry: (-entry.records, entry.uri))
+
+
+def _distinct_records(session: Session, version_ids: list[int]) -> int:
+    query = select(func.count(func.distinct(Occurrence.record_id))).where(
+        Occurrence.dataset_version_id.in_(version_ids)
+    )
+    return session.scalar(query) or 0

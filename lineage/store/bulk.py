@@ -1,0 +1,124 @@
+"""Bulk and one-off SQL straight through the driver, in a session's transaction.
+
+For the hot paths (records, occurrences, index keys) and one-shot lookups: building
+SQLAlchemy parameters per row, or compiling a statement afresh in every process, would cost
+more than the database does. The dialect's differences (parameter markers, upserts) stay here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+
+from lineage.store.schema import Base
+
+# Parameters in one statement: under SQLite's default limit of 32,766 (PostgreSQL's is 65,535).
+MAX_PARAMETERS = 30_000
+
+
+def insert_rows(
+    session: Session,
+    table: type[Base],
+    columns: Sequence[str],
+    rows: list[tuple],
+    unique: Sequence[str] = (),
+) -> None:
+    """Insert many plain rows straight through the driver, in the session's transaction: for
+    the hot paths (records, occurrences, index keys), where building SQLAlchemy parameters
+    per row would cost more than the database does. With `unique` (the columns of a unique
+    constraint), a row that meets one already there updates it instead; of rows that share
+    those columns, the last one counts."""
+    tail = ""
+    if unique:
+        rows = _in_key_order(rows, columns, unique)
+        updates = ", ".join(f"{name} = excluded.{name}" for name in columns if name not in unique)
+        tail = f" ON CONFLICT ({', '.join(unique)}) DO UPDATE SET {updates}"
+    _insert_many(session, table, columns, rows, tail)
+
+
+def insert_returning(
+    session: Session,
+    table: type[Base],
+    columns: Sequence[str],
+    rows: list[tuple],
+    returning: Sequence[str],
+    unique: Sequence[str] = (),
+) -> list[tuple]:
+    """`insert_rows`, returning these columns of the inserted rows (in no particular order).
+    With `unique` (the columns of a unique constraint), a row that meets one already there
+    is left out, and not returned; of rows that share those columns, the last one counts."""
+    tail = ""
+    if unique:
+        rows = _in_key_order(rows, columns, unique)
+        tail = f" ON CONFLICT ({', '.join(unique)}) DO NOTHING"
+    return _insert_many(session, table, columns, rows, f"{tail} RETURNING {', '.join(returning)}")
+
+
+def _in_key_order(rows: list[tuple], columns: Sequence[str], unique: Sequence[str]) -> list[tuple]:
+    """One row per key of the `unique` columns (the last), in key order. Two transactions
+    inserting the same keys then lock them in the same order, so on PostgreSQL one waits for
+    the other instead of both deadlocking; and no statement meets a key twice, which
+    PostgreSQL refuses in an upsert."""
+    positions = [columns.index(name) for name in unique]
+    last = {tuple(row[position] for position in positions): row for row in rows}
+    return [last[key] for key in sorted(last)]
+
+
+def _insert_many(
+    session: Session, table: type[Base], columns: Sequence[str], rows: list[tuple], tail: str
+) -> list[tuple]:
+    """Multi-row INSERTs of as many rows as the parameter limit lets one statement hold,
+    ending in `tail`, and the rows they return if it has a RETURNING clause. Without one,
+    SQLite runs a statement in one step, letting go of the GIL once for all its rows rather
+    than once a row, as executemany does (threads that fingerprint meanwhile then take it
+    less often)."""
+    connection = session.connection()
+    marker = parameter_marker(connection)
+    row_markers = f"({', '.join([marker] * len(columns))})"
+    per_statement = max(1, MAX_PARAMETERS // len(columns))
+    returned: list[tuple] = []
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        statement = (
+            f"INSERT INTO {table.__tablename__} ({', '.join(columns)}) "
+            f"VALUES {', '.join([row_markers] * len(chunk))}{tail}"
+        )
+        result = connection.exec_driver_sql(statement, tuple(v for row in chunk for v in row))
+        if result.returns_rows:
+            returned += [tuple(row) for row in result]
+    return returned
+
+
+def driver_rows(session: Session, query: str, parameters: tuple[Any, ...]) -> list[tuple]:
+    """The rows of `query`, whose `{marker}`s are where `parameters` go in the driver's style:
+    for one-off statements, which SQLAlchemy would compile afresh in every process."""
+    connection = session.connection()
+    statement = query.format(marker=parameter_marker(connection))
+    return [tuple(row) for row in connection.exec_driver_sql(statement, parameters)]
+
+
+def rows_in(session: Session, query: str, values: Sequence[Any]) -> list[tuple]:
+    """The rows of `query`, whose `{}` is where the parameters of an IN list go, for these
+    values, in as few statements as the parameter limit allows. Straight to the driver's own
+    cursor, in the session's transaction: SQLAlchemy would compile the statement afresh for
+    every length of list, which a one-shot lookup pays in full."""
+    connection = session.connection()
+    marker = parameter_marker(connection)
+    cursor = connection.connection.cursor()
+    found: list[tuple] = []
+    try:
+        for start in range(0, len(values), MAX_PARAMETERS):
+            chunk = tuple(values[start : start + MAX_PARAMETERS])
+            cursor.execute(query.format(", ".join([marker] * len(chunk))), chunk)
+            found += cursor.fetchall()
+    finally:
+        cursor.close()
+    return found
+
+
+def parameter_marker(connection: Connection) -> str:
+    """How the driver marks a parameter in SQL it is given directly: `?` (sqlite3) or `%s`."""
+    return "?" if connection.dialect.paramstyle == "qmark" else "%s"

@@ -1,0 +1,177 @@
+"""Opening the lineage database: URL resolution, SQLite tuning, and upgrades through Alembic."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+import migrations
+from lineage.errors import LineageError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+DEFAULT_URL = "sqlite:///lineage.db"
+URL_ENV_VAR = "LINEAGE_DB"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+SCHEMA_REVISION = "0003"
+ALEMBIC_VERSION_TABLE = "alembic_version"
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL to use: the explicit one, else `$LINEAGE_DB`, else `lineage.db` here."""
+    return url or os.environ.get(URL_ENV_VAR) or DEFAULT_URL
+
+
+def connect(url: str | None = None, *, upgrade: bool = True) -> Engine:
+    """An engine on the lineage database, upgraded to the latest schema unless told not to."""
+    resolved = database_url(url)
+    try:
+        parsed = make_url(resolved)
+    except ArgumentError as exc:
+        raise LineageError(f"not a database URL: {resolved!r}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        engine = _sqlite_engine(resolved, parsed.database)
+    else:
+        engine = _server_engine(parsed)
+    if upgrade:
+        upgrade_to_head(engine)
+    return engine
+
+
+def _server_engine(url: URL) -> Engine:
+    """An engine on a database server; plain `postgresql://` means psycopg 3, the driver the
+    `postgres` extra installs."""
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    try:
+        return create_engine(url)
+    except ImportError as exc:
+        raise LineageError(
+            f"no driver for {url.drivername} ({exc.name}): install lineage[postgres]"
+        ) from exc
+
+
+def _sqlite_engine(url: str, path: str | None) -> Engine:
+    if path and path != ":memory:" and not Path(path).parent.exists():
+        raise LineageError(f"folder of the database file does not exist: {Path(path).parent}")
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _tune(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return engine
+
+
+def alembic_config() -> Config:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrations.__file__).parent))
+    return config
+
+
+def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision Alembic recorded in the database; None for an empty database."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table(ALEMBIC_VERSION_TABLE):
+            return None
+        return connection.scalar(text(f"SELECT version_num FROM {ALEMBIC_VERSION_TABLE}"))
+
+
+def upgrade_to_head(engine: Engine) -> None:
+    """Create or upgrade the schema; a database already at head is left untouched.
+
+    Alembic is imported only to upgrade: it is a tenth of a second every command would pay
+    for reading one row. `SCHEMA_REVISION` names the head (a test holds it to Alembic's)."""
+    try:
+        if current_revision(engine) == SCHEMA_REVISION:
+            return
+        from alembic import command
+
+        config = alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except OperationalError as exc:
+        raise LineageError(f"cannot open the lineage database: {exc.orig}") from exc
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session whose work is committed on success and rolled back on any error."""
+    session = sessionmaker(engine, expire_on_commit=False)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+@dataclass(frozen=True)
+class DuckDBAttachment:
+    """How DuckDB attaches the lineage database: through which of its extensions, the target
+    string of its ATTACH, the database type, and the schema holding the tables."""
+
+    extension: str
+    target: str
+    kind: str
+    schema: str
+
+
+def duckdb_attachment(url: str) -> DuckDBAttachment:
+    """The attachment for the database at `url`, SQLite (a file) or PostgreSQL."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        if not parsed.database or parsed.database == ":memory:":
+            raise LineageError("DuckDB needs a database file, not an in-memory database")
+        target = str(Path(parsed.database).resolve())
+        return DuckDBAttachment("sqlite_scanner", target, "sqlite", "main")
+    if backend == "postgresql":
+        return DuckDBAttachment("postgres_scanner", _libpq_dsn(parsed), "postgres", "public")
+    raise LineageError(f"DuckDB attaches SQLite and PostgreSQL databases, not {backend}")
+
+
+def _libpq_dsn(url: URL) -> str:
+    """The URL as a libpq connection string; query parameters (`?host=/socket/dir`) included."""
+    parts: dict[str, object] = {
+        "host": url.host,
+        "port": url.port,
+        "dbname": url.database,
+        "user": url.username,
+        "password": url.password,
+    }
+    parts |= {key: value for key, value in url.query.items() if isinstance(value, str)}
+    return " ".join(
+        f"{key}={_libpq_quoted(str(value))}" for key, value in parts.items() if value is not None
+    )
+
+
+def _libpq_quoted(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{escaped}'"

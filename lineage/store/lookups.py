@@ -1,0 +1,71 @@
+"""The queries of a near-duplicate lookup, written for the driver: a lookup is one-off, and
+SQLAlchemy would compile each statement afresh in every process, some milliseconds apiece
+for ORM ones."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from lineage.store.bulk import driver_rows, rows_in
+
+_TEXT_COLUMNS = "SELECT id, sha256, text_sha256, minhash FROM records"
+_TEXT_EXACT = _TEXT_COLUMNS + " WHERE sha256 = {marker} OR text_sha256 = {marker}"
+_TEXT_BY_ID = _TEXT_COLUMNS + " WHERE id IN ({})"
+_VERSION_PARAMS = (
+    "SELECT fingerprint_params FROM dataset_versions WHERE id IN "
+    "(SELECT dataset_version_id FROM occurrences WHERE record_id IN ({}))"
+)
+_IMAGE_CANDIDATES = "SELECT record_id, phash, dhash FROM image_keys WHERE key IN ({})"
+_IMAGE_EXACT = "SELECT id FROM records WHERE sha256 = {marker} AND kind = 'image'"
+_HASH_BY_ID = "SELECT id, sha256 FROM records WHERE id IN ({})"
+_LOCATIONS = (
+    "SELECT occurrences.locator, licenses.spdx, dataset_versions.id, datasets.name, "
+    "dataset_versions.version FROM occurrences "
+    "JOIN records ON records.id = occurrences.record_id "
+    "JOIN licenses ON licenses.id = occurrences.license_id "
+    "JOIN dataset_versions ON dataset_versions.id = occurrences.dataset_version_id "
+    "JOIN datasets ON datasets.id = dataset_versions.dataset_id "
+    "WHERE records.sha256 = {marker} ORDER BY dataset_versions.id, occurrences.locator"
+)
+
+# (id, sha256, text_sha256, minhash) of a stored text.
+TextRow = tuple[int, str, str | None, bytes | None]
+
+
+def texts_matching_exactly(session: Session, sha256: str, text_sha256: str) -> list[TextRow]:
+    """Texts with these bytes, or this normalised text."""
+    return driver_rows(session, _TEXT_EXACT, (sha256, text_sha256))
+
+
+def texts_by_id(session: Session, record_ids: Sequence[int]) -> list[TextRow]:
+    return rows_in(session, _TEXT_BY_ID, record_ids)
+
+
+def fingerprint_params_of(session: Session, record_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The text fingerprint parameters of the versions holding these records, where set."""
+    # Versions first, then their JSON parameters: PostgreSQL cannot DISTINCT over json.
+    found = [params for (params,) in rows_in(session, _VERSION_PARAMS, record_ids)]
+    # SQLite gives JSON as text, PostgreSQL parsed.
+    return [json.loads(params) if isinstance(params, str) else params for params in found if params]
+
+
+def image_candidates(session: Session, keys: Sequence[int]) -> list[tuple[int, int, int]]:
+    """(record id, pHash, dHash) of the images sharing any of these pHash piece keys."""
+    return rows_in(session, _IMAGE_CANDIDATES, keys)
+
+
+def image_ids_by_hash(session: Session, sha256: str) -> list[int]:
+    return [record_id for (record_id,) in driver_rows(session, _IMAGE_EXACT, (sha256,))]
+
+
+def hashes_by_id(session: Session, record_ids: Sequence[int]) -> dict[int, str]:
+    return dict(rows_in(session, _HASH_BY_ID, record_ids))
+
+
+def locations_of(session: Session, sha256: str) -> list[tuple[str, str, int, str, str]]:
+    """(locator, licence, version id, dataset, version) of every occurrence of a record."""
+    return driver_rows(session, _LOCATIONS, (sha256,))

@@ -1,0 +1,86 @@
+"""Records and their index keys: stored once per content hash, in bulk, never deleted.
+
+Ingest writes records a batch at a time through the driver (`lineage.store.bulk`); these
+functions are its whole vocabulary of record SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from lineage.fingerprint.batch import FINGERPRINT_COLUMNS
+from lineage.store import band_index
+from lineage.store.bulk import insert_returning, insert_rows, rows_in
+from lineage.store.schema import ImageKey, Record
+from lineage.vocabulary import RecordKind
+
+RECORD_COLUMNS = ("sha256", "kind", "size_bytes", "training_use", *FINGERPRINT_COLUMNS, "rights")
+IMAGE_KEY_COLUMNS = ("key", "record_id", "piece", "phash", "dhash")
+_STORED_BY_HASH = "SELECT sha256, kind, id FROM records WHERE sha256 IN ({})"
+_ID_BY_HASH = "SELECT sha256, id FROM records WHERE sha256 IN ({})"
+
+
+def stored_by_hash(session: Session, hashes: Sequence[str]) -> list[tuple[str, str, int]]:
+    """(sha256, kind, id) of the records stored with these content hashes."""
+    return rows_in(session, _STORED_BY_HASH, hashes)
+
+
+def ids_by_hash(session: Session, hashes: Sequence[str]) -> dict[str, int]:
+    return dict(rows_in(session, _ID_BY_HASH, hashes))
+
+
+def insert_records(session: Session, rows: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
+    """Insert these records (each a row of RECORD_COLUMNS and its `index_keys`, by hash) with
+    their index keys, but for any another run stored meanwhile, which stays as it is; the ids
+    of those inserted, by hash."""
+    if not rows:
+        return {}
+    values = [tuple(row[column] for column in RECORD_COLUMNS) for row in rows.values()]
+    inserted = dict(
+        insert_returning(session, Record, RECORD_COLUMNS, values, ("sha256", "id"), ("sha256",))
+    )
+    store_index_keys(session, {id_: rows[sha] for sha, id_ in inserted.items()})
+    return inserted
+
+
+def fill_missing_rights(
+    session: Session, rights_by_id: Mapping[int, tuple[dict[str, Any], str | None]]
+) -> None:
+    """Rights (and the training use they say) of records stored before they were read, by an
+    older version of lineage."""
+    if not rights_by_id:
+        return
+    missing = session.scalars(
+        select(Record.id).where(Record.id.in_(rights_by_id), Record.rights.is_(None))
+    ).all()
+    for record_id in missing:
+        rights, training_use = rights_by_id[record_id]
+        session.execute(
+            update(Record)
+            .where(Record.id == record_id)
+            .values(rights=rights, training_use=training_use)
+        )
+
+
+def store_index_keys(session: Session, rows: Mapping[int, Mapping[str, Any]]) -> None:
+    """LSH band keys of new texts (one run of the band index), and pHash piece keys (with both
+    hashes) of new images: each row's `index_keys`, by record id."""
+    texts, pieces = [], []
+    for record_id, row in rows.items():
+        if row["kind"] == RecordKind.IMAGE:
+            pieces += [
+                (key, record_id, piece, row["phash"], row["dhash"])
+                for piece, key in enumerate(row["index_keys"])
+            ]
+        else:
+            texts.append((record_id, np.asarray(row["index_keys"], dtype=np.int64)))
+    if texts:
+        keys = np.concatenate([text_keys for _, text_keys in texts])
+        record_ids = np.repeat([record_id for record_id, _ in texts], [len(k) for _, k in texts])
+        band_index.add_run(session, keys, record_ids)
+    insert_rows(session, ImageKey, IMAGE_KEY_COLUMNS, sorted(pieces))

@@ -1,0 +1,150 @@
+"""Finding and creating the rows of the lineage graph: licences, sources, datasets, models."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from lineage.errors import InputError, NotFoundError
+from lineage.licenses import license_facts, normalize_license
+from lineage.store.schema import Base, Dataset, DatasetVersion, License, Model, Source
+from lineage.vocabulary import SourceKind
+
+DEFAULT_VERSION = "1"
+# Names and versions appear in NAME@VERSION references, so neither may contain "@".
+_NAME = re.compile(r"^[\w][\w.+/:-]*$")
+HUB_SCHEMES = ("hf", "hub")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def ensure_license(session: Session, expression: str | None) -> License:
+    """The licence row for `expression` (normalised first), created with its facts if new."""
+    spdx = normalize_license(expression)
+    query = select(License).where(License.spdx == spdx)
+    found = session.scalar(query)
+    if found is not None:
+        return found
+    facts = license_facts(spdx)
+    _insert_unless_there(
+        session,
+        License,
+        "spdx",
+        spdx=spdx,
+        category=str(facts.category),
+        commercial_use=facts.commercial_use,
+        attribution_required=facts.attribution_required,
+        share_alike=facts.share_alike,
+        derivatives_allowed=facts.derivatives_allowed,
+    )
+    return session.scalars(query).one()
+
+
+def source_kind(uri: str) -> SourceKind:
+    """What kind of source a URI names, from its scheme."""
+    scheme = urlsplit(uri).scheme.lower()
+    if scheme in ("http", "https"):
+        return SourceKind.WEB
+    if scheme in HUB_SCHEMES:
+        return SourceKind.HUB
+    if scheme == "vendor":
+        return SourceKind.VENDOR
+    return SourceKind.LOCAL
+
+
+def ensure_source(session: Session, uri: str) -> Source:
+    query = select(Source).where(Source.uri == uri)
+    found = session.scalar(query)
+    if found is not None:
+        return found
+    kind = source_kind(uri)
+    domain = (urlsplit(uri).hostname or None) if kind is SourceKind.WEB else None
+    _insert_unless_there(
+        session, Source, "uri", uri=uri, kind=kind, domain=domain, first_seen_at=utc_now()
+    )
+    return session.scalars(query).one()
+
+
+def _insert_unless_there(session: Session, model: type[Base], key: str, **values: Any) -> None:
+    """Insert a row unless one with the same unique `key` is there: one another ingest is
+    inserting at the same moment is waited for and kept, where a plain INSERT would fail the
+    second ingest on the unique constraint (PostgreSQL; SQLite takes writers in turn)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(
+        dialect.insert(model).values(**values).on_conflict_do_nothing(index_elements=[key])
+    )
+
+
+def split_ref(ref: str) -> tuple[str, str | None]:
+    """`NAME@V` into its name and version (None when no version is given)."""
+    name, _, version = ref.partition("@")
+    if not name:
+        raise InputError(f"not a dataset reference: {ref!r} (expected NAME or NAME@VERSION)")
+    return name, version or None
+
+
+def find_dataset(session: Session, name: str) -> Dataset:
+    dataset = session.scalar(select(Dataset).where(Dataset.name == name))
+    if dataset is None:
+        raise NotFoundError(f"no dataset named {name!r}")
+    return dataset
+
+
+def resolve_dataset_version(session: Session, ref: str) -> DatasetVersion:
+    """The version `NAME@V` names, or the latest version of NAME."""
+    name, version = split_ref(ref)
+    dataset = find_dataset(session, name)
+    if not dataset.versions:
+        raise NotFoundError(f"dataset {name!r} has no versions")
+    if version is None:
+        return dataset.versions[-1]
+    for candidate in dataset.versions:
+        if candidate.version == version:
+            return candidate
+    known = ", ".join(v.version for v in dataset.versions)
+    raise NotFoundError(f"dataset {name!r} has no version {version!r} (it has: {known})")
+
+
+def check_name(value: str, what: str) -> str:
+    if not _NAME.match(value):
+        raise InputError(
+            f"invalid {what} {value!r}: use letters, digits and . _ + / : - (no spaces or @)"
+        )
+    return value
+
+
+def ensure_dataset_version(session: Session, name: str, version: str | None) -> DatasetVersion:
+    """The named version, created (with its dataset) if needed; no version means the latest."""
+    check_name(name, "dataset name")
+    if version is not None:
+        check_name(version, "version")
+    dataset = session.scalar(select(Dataset).where(Dataset.name == name))
+    if dataset is None:
+        dataset = Dataset(name=name, created_at=utc_now())
+        session.add(dataset)
+        session.flush()
+    if version is None and dataset.versions:
+        return dataset.versions[-1]
+    wanted = version or DEFAULT_VERSION
+    for candidate in dataset.versions:
+        if candidate.version == wanted:
+            return candidate
+    created = DatasetVersion(dataset=dataset, version=wanted, created_at=utc_now())
+    session.add(created)
+    session.flush()
+    return created
+
+
+def find_model(session: Session, name: str) -> Model:
+    model = session.scalar(select(Model).where(Model.name == name))
+    if model is None:
+        raise NotFoundError(f"no model named {name!r}")
+    return model

@@ -1,0 +1,137 @@
+"""The words the lineage database stores, one enumeration per column that holds them, and
+the grammar of the locators that name an item inside a corpus.
+
+Members are `StrEnum`s: they are the strings stored, compare equal to them and print as
+them, so rows written before these enumerations existed read back as members' values.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class RecordKind(StrEnum):
+    """`records.kind`: what a unit of content is, which decides how it is fingerprinted."""
+
+    TEXT = "text"
+    IMAGE = "image"
+
+
+class LicenseOrigin(StrEnum):
+    """`occurrences.license_origin` and `license_evidence.origin`: where a licence was read."""
+
+    RECORD = "record"  # the record's own field (a JSONL or Parquet column)
+    SPDX_HEADER = "spdx-header"
+    IMAGE_METADATA = "image-metadata"
+    ARGUMENT = "argument"  # ingest --license
+    CARD = "card"  # the dataset card's front matter
+    CARD_SECTION = "card-section"  # a "License" section of the card's body
+    LICENSE_FILE = "license-file"
+    UNKNOWN = "unknown"
+
+
+# Licences a record carries itself, as opposed to inheriting a declaration for its folder.
+RECORD_ORIGINS = (LicenseOrigin.RECORD, LicenseOrigin.SPDX_HEADER, LicenseOrigin.IMAGE_METADATA)
+
+
+class EvidenceRole(StrEnum):
+    """`license_evidence.role`: a declaration of a licence, or a licence found in the data."""
+
+    DECLARED = "declared"
+    FOUND = "found"
+
+
+class TrainingUse(StrEnum):
+    """`records.training_use`: what a work's own metadata says of AI training, in C2PA's words."""
+
+    NOT_ALLOWED = "notAllowed"  # a reservation of rights
+    CONSTRAINED = "constrained"
+    ALLOWED = "allowed"
+
+    @property
+    def strictness(self) -> int:
+        return _STRICTNESS[self]
+
+
+_STRICTNESS = {TrainingUse.ALLOWED: 0, TrainingUse.CONSTRAINED: 1, TrainingUse.NOT_ALLOWED: 2}
+
+
+class SourceKind(StrEnum):
+    """`sources.kind`, from the source URI's scheme."""
+
+    WEB = "web"
+    HUB = "hub"
+    VENDOR = "vendor"
+    LOCAL = "local"
+
+
+class RunStatus(StrEnum):
+    """`ingest_runs.status`; a run left `running` is one whose process died."""
+
+    RUNNING = "running"
+    COMPLETED = "completed"
+    PARTIAL = "partial"
+    INTERRUPTED = "interrupted"
+
+
+class LicenseCategory(StrEnum):
+    """`licenses.category`, from most to least permissive (the order is the ranking)."""
+
+    PUBLIC_DOMAIN = "public-domain"
+    PERMISSIVE = "permissive"
+    WEAK_COPYLEFT = "weak-copyleft"
+    STRONG_COPYLEFT = "strong-copyleft"
+    NON_COMMERCIAL = "non-commercial"
+    NO_DERIVATIVES = "no-derivatives"
+    USE_RESTRICTED = "use-restricted"
+    PROPRIETARY = "proprietary"
+    UNKNOWN = "unknown"
+
+
+class DatasetOperation(StrEnum):
+    """`dataset_derivations.operation`: how a dataset version was made from its parents."""
+
+    FILTER = "filter"
+    DEDUP = "dedup"
+    SUBSET = "subset"
+    MIX = "mix"
+    TRANSLATION = "translation"
+    SYNTHETIC = "synthetic"
+    OTHER = "other"
+
+
+class ModelRelation(StrEnum):
+    """`model_derivations.relation`: how a model was made from its base."""
+
+    FINE_TUNE = "fine-tune"
+    CONTINUED_PRETRAINING = "continued-pretraining"
+    DISTILLATION = "distillation"
+    MERGE = "merge"
+    QUANTIZATION = "quantization"
+    ADAPTER = "adapter"
+
+
+# Locators: `LABEL/PATH` names a file under a corpus root named LABEL (a single-file root is
+# `LABEL` alone); a fragment after `#` names an item inside it, such as `#row=N`.
+FRAGMENT = "#"
+
+
+def row_locator(file_locator: str, number: int) -> str:
+    """The locator of row `number` (from 1) of a table file."""
+    return f"{file_locator}{FRAGMENT}row={number}"
+
+
+def line_locator(file_locator: str, number: int) -> str:
+    """The locator of line `number` (from 1) of a JSON Lines file."""
+    return f"{file_locator}{FRAGMENT}line={number}"
+
+
+def file_of(locator: str) -> str:
+    """The file part of a locator: `label/path` of `label/path#row=N`."""
+    return locator.partition(FRAGMENT)[0]
+
+
+def is_under(locator: str, root_labels: list[str]) -> bool:
+    """Whether a locator names something under one of the roots labelled so."""
+    path = file_of(locator)
+    return any(path == label or path.startswith(f"{label}/") for label in root_labels)

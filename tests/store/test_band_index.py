@@ -1,0 +1,135 @@
+"""The LSH band index (`lineage.band_index`) on a real database: what goes in is found,
+runs merge in tiers, and band rows of the old schema move into runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import func, select, text
+
+from lineage.store import band_index
+from lineage.store.engine import connect, current_revision, head_revision, session_scope
+from lineage.store.schema import LshSegment
+from tests.conftest import band_entries, migrate
+
+
+def _add(url: str, keys: np.ndarray, record_ids: np.ndarray) -> None:
+    with session_scope(connect(url)) as session:
+        band_index.add_run(session, keys, record_ids)
+
+
+@pytest.mark.parametrize("merge_range_pairs", [band_index.MERGE_RANGE_PAIRS, 1_000])
+def test_candidates_are_exactly_the_records_sharing_a_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, merge_range_pairs: int
+):
+    """Also with merges made a key range at a time, from runs cut finer and coarser."""
+    monkeypatch.setattr(band_index, "MERGE_RANGE_PAIRS", merge_range_pairs)
+    url = f"sqlite:///{tmp_path / 'index.db'}"
+    rng = np.random.default_rng(0)
+    # Keys spread over the whole range, and a few repeated by many records (one key's pairs
+    # then fill a big bucket in every run).
+    spread = rng.integers(-(1 << 63), (1 << 63) - 1, 20_000, dtype=np.int64)
+    repeated = rng.integers(-50, 50, 20_000) * np.int64(1 << 57)
+    keys = np.where(np.arange(20_000) % 2 == 0, spread, repeated)
+    record_ids = np.arange(len(keys))
+    # Four runs of each size, so that every level fills and merges.
+    offsets = np.cumsum([0] + [25] * 4 + [75] * 4 + [400] * 4 + [750] * 4 + [3_750] * 4)
+    for start, end in zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True):
+        _add(url, keys[start:end], record_ids[start:end])
+
+    with session_scope(connect(url)) as session:
+        assert band_index.entry_count(session) == len(keys)
+        for probe in ([3 << 57], [-50 << 57, 49 << 57, 7], [int(spread[10])], [12345], []):
+            expected = set(record_ids[np.isin(keys, probe)].tolist())
+            assert band_index.candidates(session, probe) == expected
+        assert band_entries(session) == sorted(zip(keys.tolist(), record_ids.tolist(), strict=True))
+
+
+def test_full_levels_merge_so_runs_stay_few(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'index.db'}"
+    rng = np.random.default_rng(1)
+    runs = 40
+    for run in range(runs):
+        keys = rng.integers(-(1 << 62), 1 << 62, 500)
+        _add(url, keys, np.full(500, run))
+
+    with session_scope(connect(url)) as session:
+        levels = session.execute(
+            select(LshSegment.level, func.count()).group_by(LshSegment.level)
+        ).all()
+        assert band_index.entry_count(session) == runs * 500
+        # 40 runs in fours: never FANOUT runs left waiting at one level.
+        assert all(count < band_index.FANOUT for _, count in levels)
+        assert sum(count for _, count in levels) < 10
+        assert band_index.candidates(session, [int(keys[7])]) == {runs - 1}
+
+
+def test_band_rows_of_the_old_schema_move_into_runs(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = connect(url, upgrade=False)
+    with engine.begin() as connection:
+        migrate(connection, "upgrade", "0002")
+        connection.execute(
+            text("INSERT INTO records (id, sha256, kind, size_bytes) VALUES (1, 'a', 'text', 1)")
+        )
+        connection.execute(
+            text("INSERT INTO records (id, sha256, kind, size_bytes) VALUES (2, 'b', 'text', 1)")
+        )
+        connection.execute(
+            text("INSERT INTO lsh_bands (key, record_id, band) VALUES (:key, :record, :band)"),
+            [{"key": key, "record": 1 + key % 2, "band": key % 7} for key in range(-600, 600)],
+        )
+
+    engine = connect(url)
+
+    assert current_revision(engine) == head_revision()
+    with session_scope(engine) as session:
+        assert band_entries(session) == sorted((key, 1 + key % 2) for key in range(-600, 600))
+        assert band_index.candidates(session, [-599, 10]) == {1, 2}
+
+
+def test_a_lookup_that_overlaps_a_merge_still_finds_every_record(tmp_path: Path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'index.db'}"
+    for record_id in (10, 11, 12):
+        _add(url, np.array([7, 1000 + record_id]), np.array([record_id, record_id]))
+    _add(url, np.arange(20_000) + 5_000, np.arange(20_000) + 100)  # a run of a higher level
+    read_rows = band_index._read_rows
+    merged: list[int] = []
+
+    def read_after_another_ingest_merges(*args: object) -> object:
+        if not merged:  # a fourth small run: the first three and it merge, and are gone
+            _add(url, np.array([7]), np.array([13]))
+            merged.append(13)
+        return read_rows(*args)
+
+    monkeypatch.setattr(band_index, "_read_rows", read_after_another_ingest_merges)
+    with session_scope(connect(url)) as session:
+        assert band_index.candidates(session, [7]) == {10, 11, 12, 13}
+    assert merged == [13]
+
+
+def test_a_downgrade_and_upgrade_keep_every_pair(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'round.db'}"
+    engine = connect(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO records (id, sha256, kind, size_bytes) VALUES (1, 'a', 'text', 1)")
+        )
+        connection.execute(
+            text("INSERT INTO records (id, sha256, kind, size_bytes) VALUES (2, 'b', 'text', 1)")
+        )
+    keys = np.arange(-300, 300)
+    record_ids = 1 + keys % 2
+    _add(url, keys, record_ids)
+    expected = sorted(zip(keys.tolist(), record_ids.tolist(), strict=True))
+
+    with engine.begin() as connection:
+        migrate(connection, "downgrade", "0002")
+        old_rows = connection.execute(text("SELECT key, record_id FROM lsh_bands")).all()
+        migrate(connection, "upgrade", "head")
+
+    assert sorted(tuple(row) for row in old_rows) == expected
+    with session_scope(engine) as session:
+        assert band_entries(session) == expected

@@ -1,0 +1,90 @@
+"""The lineage database: migrations, URL resolution, SQLite settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from lineage.store.engine import (
+    SCHEMA_REVISION,
+    connect,
+    current_revision,
+    head_revision,
+)
+from lineage.store.schema import Base
+from tests.conftest import migrate
+
+
+def test_migrations_upgrade_an_empty_database_to_the_models(tmp_path: Path):
+    engine = connect(f"sqlite:///{tmp_path / 'empty.db'}")
+
+    assert current_revision(engine) == head_revision()
+    assert set(inspect(engine).get_table_names()) == set(Base.metadata.tables) | {"alembic_version"}
+
+
+def test_the_schema_revision_the_code_expects_is_alembics_head():
+    assert head_revision() == SCHEMA_REVISION
+
+
+def test_init_command_creates_the_database(tmp_path: Path, run_cli, db_url):
+    result = run_cli("init")
+
+    assert result.exit_code == 0
+    assert head_revision() in result.output
+    assert Path(db_url.removeprefix("sqlite:///")).exists()
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path: Path):
+    engine = connect(f"sqlite:///{tmp_path / 'wal.db'}")
+
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_database_url_comes_from_the_environment(tmp_path: Path, monkeypatch):
+    from click.testing import CliRunner
+
+    from cli.app import cli
+
+    target = tmp_path / "from-env.db"
+    monkeypatch.setenv("LINEAGE_DB", f"sqlite:///{target}")
+
+    assert CliRunner().invoke(cli, ["init"]).exit_code == 0
+    assert target.exists()
+
+
+def test_bad_database_url_is_a_user_error(run_cli):
+    from click.testing import CliRunner
+
+    from cli.app import cli
+
+    result = CliRunner().invoke(cli, ["--db", "not a url", "datasets"])
+
+    assert result.exit_code == 1
+    assert "not a database URL" in result.output
+
+
+def test_migrations_and_models_agree(tmp_path: Path):
+    engine = connect(f"sqlite:///{tmp_path / 'fresh.db'}")
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+
+
+def test_a_database_of_the_first_schema_upgrades_with_its_data(tmp_path: Path):
+    engine = connect(f"sqlite:///{tmp_path / 'old.db'}", upgrade=False)
+    with engine.begin() as connection:
+        migrate(connection, "upgrade", "0001")
+        connection.execute(
+            text("INSERT INTO records (sha256, kind, size_bytes) VALUES ('ab', 'text', 3)")
+        )
+
+    engine = connect(f"sqlite:///{tmp_path / 'old.db'}")
+
+    assert current_revision(engine) == head_revision()
+    with engine.connect() as connection:
+        row = connection.execute(text("SELECT sha256, rights, training_use FROM records")).one()
+    assert tuple(row) == ("ab", None, None)
