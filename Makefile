@@ -20,6 +20,9 @@ sample: $(INSTALLED)
 
 test: $(INSTALLED)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(PYTHON) -m pytest -q
 
 bench: $(INSTALLED)

@@ -22,6 +22,12 @@ EXIT_PARTIAL = 2
 EXIT_BLOCKED = 3
 
 
+class UserMistake(click.UsageError):
+    """A usage error, reported as click reports it, with the exit code of user errors."""
+
+    exit_code = EXIT_USER_ERROR
+
+
 class LineageGroup(click.Group):
     """A group whose user errors, its own or the library's, exit 1 with a one-line message."""
 
@@ -29,15 +35,13 @@ class LineageGroup(click.Group):
         try:
             return super().make_context(*args, **kwargs)
         except click.UsageError as exc:
-            exc.exit_code = EXIT_USER_ERROR
-            raise
+            raise UserMistake(exc.format_message(), exc.ctx) from exc
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
-            exc.exit_code = EXIT_USER_ERROR
-            raise
+            raise UserMistake(exc.format_message(), exc.ctx) from exc
         except LineageError as exc:
             raise click.ClickException(str(exc)) from exc
 

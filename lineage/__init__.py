@@ -17,7 +17,8 @@ loaded on first use so that importing `lineage` costs nothing:
 
 >>> import lineage
 >>> engine = lineage.connect("sqlite://")
->>> summary = lineage.ingest_paths(engine, ["sample_data/field-notes"],
+>>> from pathlib import Path
+>>> summary = lineage.ingest_paths(engine, [Path("sample_data/field-notes")],
 ...                                lineage.IngestOptions(dataset="field-notes"))
 >>> with lineage.session_scope(engine) as session:
 ...     _ = lineage.register_model(session, lineage.ModelRegistration(

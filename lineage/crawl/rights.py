@@ -21,7 +21,7 @@ from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
-from PIL import Image, IptcImagePlugin
+from PIL import Image, ImageFile, IptcImagePlugin
 
 from lineage.errors import FingerprintError
 from lineage.fingerprint.image import open_image
@@ -119,6 +119,8 @@ def _read_exif(image: Image.Image, rights: EmbeddedRights) -> None:
 
 
 def _read_iptc(image: Image.Image, rights: EmbeddedRights) -> None:
+    if not isinstance(image, ImageFile.ImageFile):
+        return
     iptc = IptcImagePlugin.getiptcinfo(image) or {}
     for key, target in ((_IPTC_COPYRIGHT, rights.copyright), (_IPTC_BYLINE, rights.creators)):
         values = iptc.get(key)
@@ -176,7 +178,7 @@ def _read_xmp(packet: bytes | str | None, rights: EmbeddedRights) -> None:
 def _xmp_values(root: Element, namespace: str, name: str) -> list[str]:
     """A property's values, written as an attribute, an element, an rdf:resource or a list."""
     tag = f"{{{namespace}}}{name}"
-    values = []
+    values: list[str | None] = []
     for description in root.iter(f"{{{_RDF}}}Description"):
         if tag in description.attrib:
             values.append(description.attrib[tag])

@@ -4,7 +4,7 @@ worker processes alike (everything they take and return pickles)."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, cast
 
 from lineage.errors import InputError
 from lineage.fingerprint.image import fingerprint_image, image_keys
@@ -38,9 +38,11 @@ def fingerprint_chunk(
     signed = sign_texts([str(tasks[index][1]) for index in texts], params, compiled=True)
     results: list[FingerprintResult] = [({}, None) for _ in tasks]
     images = [index for index, (kind, _) in enumerate(tasks) if kind == RecordKind.IMAGE]
-    image_rows = _image_rows([bytes(tasks[index][1]) for index in images], image_threads)
-    for index, row in zip(images, image_rows, strict=True):
-        results[index] = row
+    # An image task's payload is its bytes (see FingerprintTask).
+    encoded = [cast(bytes, tasks[index][1]) for index in images]
+    image_rows = _image_rows(encoded, image_threads)
+    for index, result in zip(images, image_rows, strict=True):
+        results[index] = result
     signatures = [values.tobytes() for values in signed.values.astype("<u4", copy=False)]
     for position, (index, empty) in enumerate(zip(texts, empty_rows(signed.values), strict=True)):
         keys = signed.band_keys[position]

@@ -81,7 +81,7 @@ def sign_ascii(
         normalized_ends,
         tokens,
     )
-    view = memoryview(normalized)
+    view = memoryview(normalized.data)
     starts = [0, *ends[:-1].tolist()]
     return values, [
         view[start:end] for start, end in zip(starts, normalized_ends.tolist(), strict=True)

@@ -144,7 +144,7 @@ def image_keys(phash: int) -> tuple[int, ...]:
 def image_probe_keys(phash: int, max_distance: int = PHASH_MAX_DISTANCE) -> list[int]:
     """Every key an image within `max_distance` bits of `phash` must share with it."""
     radius = max_distance // KEY_PIECES
-    keys = []
+    keys: list[int] = []
     for piece, value in enumerate(_pieces(phash)):
         keys.extend(_piece_key(piece, near) for near in _within(value, radius))
     return keys

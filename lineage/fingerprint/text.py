@@ -273,8 +273,8 @@ def _sign_compiled(
     if others:
         encoded = [normalize_text(texts[index]).encode() for index in others]
         values[others] = compiled.sign_normalized(encoded, *permutations, params.ngram)
-        for index, text in zip(others, encoded, strict=True):
-            digests[index] = hashlib.sha256(text).hexdigest()
+        for index, encoded_text in zip(others, encoded, strict=True):
+            digests[index] = hashlib.sha256(encoded_text).hexdigest()
 
 
 def _sign_group(

@@ -45,8 +45,8 @@ def ingest_paths(
     >>> engine = connect("sqlite://")
     >>> summary = ingest_paths(engine, [Path("sample_data/field-notes")],
     ...                        IngestOptions(dataset="field-notes"))
-    >>> summary.status, summary.records_added, summary.exit_code
-    ('completed', 11, 0)
+    >>> summary.status.value, summary.records_added, summary.exit_code
+    ('completed', 12, 0)
     >>> ingest_paths(engine, [Path("sample_data/field-notes")],
     ...              IngestOptions(dataset="field-notes")).records_added
     0

@@ -159,11 +159,11 @@ def _creative_commons_name(raw: str) -> str | None:
         return None
     if "zero" in lowered or "cc0" in lowered:
         return "CC0-1.0"
-    elements = [code for phrase, code in _CC_NAME_PARTS if phrase in lowered]
+    named = [code for phrase, code in _CC_NAME_PARTS if phrase in lowered]
     version = _VERSION.search(lowered)
-    if "by" not in elements or version is None:
+    if "by" not in named or version is None:
         return None
-    ordered = [code for code in _CC_ORDER if code in elements]
+    ordered = [code for code in _CC_ORDER if code in named]
     return f"CC-{'-'.join(ordered).upper()}-{version.group(1)}"
 
 

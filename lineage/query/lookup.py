@@ -106,12 +106,12 @@ def lookup_text(
     _check_stored_params(session, list(candidates), params)
     matches = []
     for _, stored_sha, text_sha, minhash in candidates.values():
-        exact = stored_sha == sha or text_sha == fingerprint.text_sha256
-        estimate = (
-            1.0 if exact else similarity(fingerprint.values, values_from_bytes(minhash, params))
-        )
-        if exact or estimate >= params.threshold:
-            matches.append(Match(stored_sha, RecordKind.TEXT, estimate, exact))
+        if stored_sha == sha or text_sha == fingerprint.text_sha256:
+            matches.append(Match(stored_sha, RecordKind.TEXT, 1.0, exact=True))
+        elif minhash is not None:  # an image with the text's bytes has no signature
+            estimate = similarity(fingerprint.values, values_from_bytes(minhash, params))
+            if estimate >= params.threshold:
+                matches.append(Match(stored_sha, RecordKind.TEXT, estimate, exact=False))
     return _with_locations(session, matches)
 
 
@@ -156,7 +156,7 @@ def lookup_image(session: Session, data: bytes) -> list[Match]:
     return _with_locations(session, matches)
 
 
-def _hamming(stored: np.ndarray, probe: int) -> np.ndarray:
+def _hamming(stored: np.ndarray | np.integer, probe: int) -> np.ndarray:
     return np.bitwise_count(stored ^ np.int64(probe))
 
 

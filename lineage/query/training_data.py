@@ -139,11 +139,12 @@ def trained_on(session: Session, model_name: str) -> TrainingDataReport:
     """Every dataset version that trained `model_name`, through base models and derivations:
     with each, how it was reached, its records, licences, sources and flags.
 
+    >>> from pathlib import Path
     >>> from lineage.store import connect, session_scope
     >>> from lineage.ingest import IngestOptions, ingest_paths
     >>> from lineage.registry import ModelRegistration, register_model
     >>> engine = connect("sqlite://")
-    >>> _ = ingest_paths(engine, ["sample_data/qa-pairs.jsonl"],
+    >>> _ = ingest_paths(engine, [Path("sample_data/qa-pairs.jsonl")],
     ...                  IngestOptions(dataset="qa", license="CC-BY-4.0"))
     >>> with session_scope(engine) as session:
     ...     _ = register_model(session, ModelRegistration("base", datasets=("qa",)))
@@ -151,8 +152,8 @@ def trained_on(session: Session, model_name: str) -> TrainingDataReport:
     ...     report = trained_on(session, "chat")
     >>> [(use.ref, describe_path(use.paths[0])) for use in report.datasets]
     [('qa@1', 'via base model base (fine-tune)')]
-    >>> [(entry.spdx, entry.records) for entry in report.licenses]
-    [('CC-BY-4.0', 12)]
+    >>> [(entry.spdx, entry.records) for entry in report.licenses]  # rows carry their own
+    [('CC-BY-4.0', 19), ('CC-BY-NC-4.0', 7), ('CC-BY-SA-4.0', 7), ('CC0-1.0', 7)]
     """
     model = find_model(session, model_name)
     graph = LineageGraph.load(session)
@@ -213,7 +214,8 @@ def training_use_counts(session: Session, version_ids: list[int]) -> dict[str, i
         .where(Occurrence.dataset_version_id.in_(version_ids), Record.training_use.is_not(None))
         .group_by(Record.training_use)
     )
-    return dict(sorted(session.execute(query).tuples().all()))
+    rows = session.execute(query).tuples().all()
+    return dict(sorted((use, count) for use, count in rows if use is not None))
 
 
 def license_counts(session: Session, version_ids: list[int]) -> list[LicenseCount]:
