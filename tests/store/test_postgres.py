@@ -124,6 +124,21 @@ def test_the_sample_job_runs_on_postgresql(postgres_url: str):
         ["field-notes", "base model base (fine-tune)"],
         ["images", "base model base (fine-tune)"],
     ]
+    # The vocabulary's members are stored as their values (psycopg dumps an Enum by name).
+    words = json.loads(
+        _run(
+            postgres_url,
+            "sql",
+            "SELECT DISTINCT records.kind, license_origin, status, sources.kind FROM records "
+            "JOIN occurrences ON record_id = records.id JOIN sources ON source_id = sources.id "
+            "JOIN ingest_runs USING (dataset_version_id) ORDER BY ALL",
+            "--json",
+        )
+    )[0]["rows"]
+    assert words == [
+        ["image", "license-file", "completed", "local"],
+        ["text", "license-file", "completed", "local"],
+    ]
 
 
 def test_an_upsert_of_rows_sharing_a_key_keeps_the_last_on_postgresql(postgres_url: str):
