@@ -48,7 +48,7 @@ class CorpusFile:
         return os.path.basename(self.os_path)
 
     @property
-    def folder(self) -> str:
+    def folder_locator(self) -> str:
         """The locator of the folder the file is in: files of one folder share a licence."""
         return self.locator.rpartition("/")[0]
 

@@ -24,7 +24,15 @@ EXPORTERS: dict[str, Exporter] = {
 
 
 def export_model(session: Session, model_name: str, fmt: str) -> str:
-    """The disclosure document of format `fmt` (a name in EXPORTERS) for `model_name`."""
+    """The disclosure document of format `fmt` (a name in EXPORTERS) for `model_name`.
+
+    >>> from lineage.store import connect, session_scope
+    >>> from lineage.registry import ModelRegistration, register_model
+    >>> with session_scope(connect("sqlite://")) as session:
+    ...     _ = register_model(session, ModelRegistration("lm", base_models=("base",)))
+    ...     print(export_model(session, "lm", "markdown").splitlines()[0])
+    # Public summary of training content: lm
+    """
     return EXPORTERS[fmt].export(session, model_name)
 
 

@@ -48,7 +48,7 @@ class LicensePrecedence:
     def _declared_for(self, file: CorpusFile, item: ContentItem) -> Declared:
         if says_something(item.license):
             return item.license, item.license_origin
-        folder = (file.root.label, file.folder)
+        folder = (file.root.label, file.folder_locator)
         if folder not in self.by_folder:  # the rest is the same for a whole folder
             self.by_folder[folder] = self._folder_license(file)
         return self.by_folder[folder]

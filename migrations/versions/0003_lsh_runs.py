@@ -7,7 +7,7 @@ Create Date: 2026-11-26 11:30:00
 The keys already stored move into runs, a run per 2^22 pairs (about 100,000 texts), which
 later ingests merge; memory stays bounded whatever the table's size. The bucket format is
 written out here rather than imported, so that this revision keeps meaning what it meant
-when `lineage.band_index` changes.
+when `lineage.store.band_index` changes.
 """
 
 import math

@@ -1,4 +1,4 @@
-"""The LSH band index (`lineage.band_index`) on a real database: what goes in is found,
+"""The LSH band index (`lineage.store.band_index`) on a real database: what goes in is found,
 runs merge in tiers, and band rows of the old schema move into runs."""
 
 from __future__ import annotations

@@ -1,38 +1,31 @@
-"""Fingerprints as a library: datasketch-compatible MinHash, every script, safe image decoding."""
+"""Text fingerprints: datasketch-compatible MinHash signatures, band keys, the compiled signer."""
 
 from __future__ import annotations
 
-import io
 import random
 from pathlib import Path
 
-import imagehash
 import numpy as np
 import pytest
 from datasketch import MinHash
-from PIL import Image
 
-from lineage.errors import FingerprintError, IncompatibleFingerprintError
+from lineage.errors import IncompatibleFingerprintError
 from lineage.fingerprint import (
     DEFAULT_TEXT_PARAMS,
     TextFingerprintParams,
     check_compatible,
-    fingerprint_image,
     fingerprint_text,
-    hamming_distance,
     minhash_from_bytes,
     minhash_to_bytes,
     normalize_text,
     shingles,
 )
 from lineage.fingerprint import text as text_module
-from lineage.fingerprint import tokens as tokens_module
-from lineage.fingerprint.image import PHASH_MAX_DISTANCE, hash_to_int, image_keys, image_probe_keys
 from lineage.fingerprint.text import shingle_hashes, sign_texts
 from lineage.ingest import IngestOptions, ingest_paths
 from lineage.query.lookup import lookup_text
 from lineage.store.engine import connect, session_scope
-from tests.conftest import edit_words, make_document, make_image
+from tests.conftest import edit_words, make_document
 
 
 def test_signature_is_the_datasketch_minhash_of_the_shingle_hashes():
@@ -82,23 +75,6 @@ def test_batch_signing_equals_signing_one_by_one(monkeypatch):
         assert batch.text_sha256[index] == single.text_sha256
 
 
-def test_normalisation_ignores_case_width_and_spacing():
-    fullwidth_hello = "\uff28\uff45\uff4c\uff4c\uff4f"
-    assert normalize_text(f"  {fullwidth_hello}\tWORLD\n\n again ") == "hello world again"
-    assert fingerprint_text("Hello   World again").text_sha256 == (
-        fingerprint_text("hello world AGAIN").text_sha256
-    )
-
-
-def test_chinese_and_thai_are_shingled_by_character():
-    chinese = shingles(normalize_text("银杏树叶变黄了"), 3)
-    assert "银 杏 树" in chinese and len(chinese) == 5
-    thai = shingles(normalize_text("ภาษาไทย"), 3)
-    assert len(thai) >= 3
-    mixed = shingles(normalize_text("模型 model 训练"), 3)
-    assert mixed == {"模 型 model", "型 model 训", "model 训 练"}
-
-
 def test_near_duplicate_chinese_text_still_matches():
     original = "梅雨季节已经持续了两个星期。院子里的青苔长得格外茂盛,石阶上滑得几乎站不住。" * 2
     edited = original.replace("两个", "三个").replace("青苔", "苔藓")
@@ -116,71 +92,6 @@ def test_signatures_made_with_other_parameters_are_refused():
 def test_band_keys_differ_per_band_even_for_equal_values():
     keys = fingerprint_text("").band_keys
     assert len(keys) == DEFAULT_TEXT_PARAMS.bands and len(set(keys)) == len(keys)
-
-
-@pytest.mark.parametrize("seed", range(40))
-def test_image_hashes_equal_imagehash_on_the_decoded_picture(tmp_path: Path, seed: int):
-    path = make_image(tmp_path / "a.png", seed=seed)
-    fingerprint = fingerprint_image(path.read_bytes())
-    grey = Image.open(path).convert("L")
-    assert fingerprint.phash == hash_to_int(imagehash.phash(grey))
-    assert fingerprint.dhash == hash_to_int(imagehash.dhash(grey))
-    assert (fingerprint.width, fingerprint.height, fingerprint.format) == (192, 192, "PNG")
-
-
-def test_a_flat_picture_hashes_the_same_every_time():
-    hashes = set()
-    for size in (16, 64, 300):
-        buffer = io.BytesIO()
-        Image.new("RGB", (size, size), (90, 140, 200)).save(buffer, "PNG")
-        hashes.add(fingerprint_image(buffer.getvalue()).phash)
-    assert len(hashes) == 1
-
-
-def test_resized_jpeg_stays_close_and_another_picture_does_not(tmp_path: Path):
-    original = fingerprint_image(make_image(tmp_path / "a.png", seed=2).read_bytes())
-    buffer = io.BytesIO()
-    Image.open(tmp_path / "a.png").resize((96, 96)).save(buffer, "JPEG", quality=40)
-    resized = fingerprint_image(buffer.getvalue())
-    other = fingerprint_image(make_image(tmp_path / "b.png", seed=77).read_bytes())
-    assert hamming_distance(original.phash, resized.phash) <= 6
-    assert hamming_distance(original.phash, other.phash) > 12
-
-
-@pytest.mark.parametrize(
-    "data",
-    [b"", b"GIF89a not really", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, b"plain text, not an image"],
-)
-def test_undecodable_images_raise_a_fingerprint_error(data: bytes):
-    with pytest.raises(FingerprintError):
-        fingerprint_image(data)
-
-
-def test_decompression_bomb_is_refused_before_decoding():
-    buffer = io.BytesIO()
-    Image.new("1", (10_000, 10_000)).save(buffer, "PNG")
-    with pytest.raises(FingerprintError, match="exceeds"):
-        fingerprint_image(buffer.getvalue())
-
-
-def test_image_probe_keys_reach_every_hash_within_the_distance():
-    rng = np.random.default_rng(5)
-    for _ in range(200):
-        stored = int(rng.integers(-(2**63), 2**63 - 1))
-        flips = rng.choice(64, size=PHASH_MAX_DISTANCE, replace=False)
-        probe = stored
-        for bit in flips:
-            probe ^= 1 << int(bit)
-        probe = probe - (1 << 64) if probe >= 1 << 63 else probe
-        assert set(image_keys(stored)) & set(image_probe_keys(probe))
-
-
-def test_unrelated_images_rarely_share_a_probe_key():
-    rng = np.random.default_rng(6)
-    hashes = [int(value) for value in rng.integers(-(2**63), 2**63 - 1, size=2000)]
-    probe = set(image_probe_keys(hashes[0]))
-    shared = sum(bool(probe & set(image_keys(other))) for other in hashes[1:])
-    assert shared < 40  # about 548 / 65536 per piece, 4 pieces: ~3%
 
 
 def test_lookup_and_ingest_refuse_other_fingerprint_parameters(tmp_path: Path):
@@ -231,21 +142,6 @@ def test_texts_without_shingles_match_only_exactly(tmp_path: Path):
     with session_scope(engine) as session:
         matches = lookup_text(session, "!!!")
     assert [(m.exact, m.locations[0].locator) for m in matches] == [(True, "corpus/bang.txt")]
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "plain words, with punctuation: (brackets) and_underscores 42 times!",
-        "tabs\tand\nnew lines -- dashes/slashes 'quotes' \"double\" x=1+2",
-        "café, naïve and straße",  # not ASCII: the general path
-        "",
-    ],
-)
-def test_the_ascii_fast_path_finds_the_tokens_the_general_one_does(text: str):
-    normalized = tokens_module.normalize_text(text)
-    expected = tokens_module.token_hashes(tokens_module.tokens(normalized))
-    assert np.array_equal(tokens_module.text_token_hashes(normalized), expected)
 
 
 def _ascii_texts(count: int) -> list[str]:
