@@ -12,9 +12,9 @@ from pathlib import Path
 
 from lineage.crawl.cards import Card, split_front_matter
 from lineage.licenses import UNKNOWN_LICENSE, Evidence, detect_license_text, normalize_license
+from lineage.licenses.evidence import MAX_RAW_CHARS
 from lineage.vocabulary import EvidenceRole, LicenseOrigin
 
-MAX_RAW_CHARS = 500
 _LICENSE_LINE = re.compile(r"^license(?:_name|_link)?:[^\n]*", re.M)
 _FOUND, _DECLARED = EvidenceRole.FOUND, EvidenceRole.DECLARED
 

@@ -31,10 +31,11 @@ class LicensePrecedence:
         self.names: dict[int, str] = {}  # the normalised SPDX expression of each id
         self.by_folder: dict[tuple[str, str], Declared] = {}
 
-    def license_of(self, file: CorpusFile, item: ContentItem) -> tuple[int, LicenseOrigin]:
-        """The id of the item's licence row, and where the licence was read."""
+    def license_of(self, file: CorpusFile, item: ContentItem) -> tuple[int, str]:
+        """The id of the item's licence row, and where the licence was read (the plain
+        string: rows go to the driver as they are, and sqlite3 binds a str subclass slower)."""
         raw, origin = self._declared_for(file, item)
-        return self.license_id(raw), origin
+        return self.license_id(raw), origin.value
 
     def license_id(self, raw: str | None) -> int:
         """The licence row of a declaration (normalised), created if new."""

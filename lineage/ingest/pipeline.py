@@ -152,11 +152,9 @@ class IngestPipeline:
         stored_kinds = {sha: kind for sha, kind, _ in stored}
         first_of_each: dict[ContentKey, Pending] = {}
         for entry in pending:
-            if (
-                stored_kinds.get(entry.sha256) != entry.item.kind
-                and entry.key not in self.in_flight
-            ):
-                first_of_each.setdefault(entry.key, entry)
+            key = entry.key
+            if stored_kinds.get(entry.sha256) != entry.item.kind and key not in self.in_flight:
+                first_of_each.setdefault(key, entry)
         new = list(first_of_each.values())
         self.in_flight.update(first_of_each)
         tasks = [_fingerprint_task(entry.item) for entry in new]
@@ -190,6 +188,7 @@ class IngestPipeline:
 
 
 def _fingerprint_task(item: ContentItem) -> FingerprintTask:
+    """The kind as a plain string, as it goes into the record's row."""
     if item.kind == RecordKind.IMAGE:
-        return item.kind, item.data
-    return item.kind, item.text or ""
+        return item.kind.value, item.data
+    return item.kind.value, item.text or ""

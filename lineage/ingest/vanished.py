@@ -14,7 +14,9 @@ import numpy as np
 from sqlalchemy import Engine
 
 from lineage.store import session_scope
-from lineage.store.occurrences import delete_occurrences, locators_of
+from lineage.store.bulk import delete_ids
+from lineage.store.occurrences import locators_of
+from lineage.store.schema import Occurrence
 from lineage.vocabulary import file_of, is_under
 
 CHUNK = 10_000
@@ -63,7 +65,7 @@ def remove_vanished(
                 and file_of(locator) not in unreadable_files
                 and is_under(locator, root_labels)
             ]
-        delete_occurrences(session, vanished)
+        delete_ids(session, Occurrence, vanished)
     return len(vanished)
 
 

@@ -21,7 +21,6 @@ from lineage.ingest.options import MAX_PROBLEMS_IN_SUMMARY, IngestSummary, Probl
 from lineage.store import session_scope
 from lineage.store.occurrences import (
     OCCURRENCE_COLUMNS,
-    OCCURRENCE_FACTS,
     occurrences_at,
     update_occurrence,
     upsert_occurrences,
@@ -143,8 +142,12 @@ class BatchWriter:
             existing = occurrences_at(session, self.version_id, [e.item.locator for e in stored])
         new_rows = []
         for entry in stored:
-            facts = (record_ids[entry.sha256], entry.source_id, entry.license_id)
-            wanted = dict(zip(OCCURRENCE_FACTS, (*facts, entry.license_origin), strict=True))
+            wanted = {
+                "record_id": record_ids[entry.sha256],
+                "source_id": entry.source_id,
+                "license_id": entry.license_id,
+                "license_origin": entry.license_origin,
+            }
             current = existing.get(entry.item.locator)
             if current is None:
                 row = wanted | {

@@ -7,6 +7,9 @@ from typing import Any
 
 from lineage.vocabulary import EvidenceRole, LicenseOrigin
 
+# Evidence keeps at most this much of the text it quotes.
+MAX_RAW_CHARS = 500
+
 
 @dataclass(frozen=True)
 class Evidence:

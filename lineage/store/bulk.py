@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, delete
 from sqlalchemy.orm import Session
 
 from lineage.store.schema import Base
 
 # Parameters in one statement: under SQLite's default limit of 32,766 (PostgreSQL's is 65,535).
 MAX_PARAMETERS = 30_000
+# Rows deleted by one statement: a short IN list.
+DELETE_CHUNK = 500
 
 
 def insert_rows(
@@ -122,3 +124,10 @@ def rows_in(session: Session, query: str, values: Sequence[Any]) -> list[tuple]:
 def parameter_marker(connection: Connection) -> str:
     """How the driver marks a parameter in SQL it is given directly: `?` (sqlite3) or `%s`."""
     return "?" if connection.dialect.paramstyle == "qmark" else "%s"
+
+
+def delete_ids(session: Session, table: type[Base], ids: Sequence[int]) -> None:
+    """Delete the rows of `table` with these ids, a chunk at a time."""
+    id_column = table.__table__.c.id
+    for start in range(0, len(ids), DELETE_CHUNK):
+        session.execute(delete(table).where(id_column.in_(ids[start : start + DELETE_CHUNK])))

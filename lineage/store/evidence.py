@@ -7,16 +7,15 @@ over other folders, stays. Licences found on single records are kept on their oc
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lineage.licenses import Evidence
+from lineage.licenses.evidence import MAX_RAW_CHARS
+from lineage.store.bulk import delete_ids
 from lineage.store.rows import ensure_license
 from lineage.store.schema import License, LicenseEvidence
 from lineage.vocabulary import EvidenceRole, LicenseOrigin, is_under
-
-MAX_RAW_CHARS = 500
-DELETE_CHUNK = 500
 
 
 def replace_evidence(
@@ -29,9 +28,7 @@ def replace_evidence(
         )
     ).all()
     stale = [row_id for row_id, locator in stored if is_under(locator, root_labels)]
-    for start in range(0, len(stale), DELETE_CHUNK):
-        chunk = stale[start : start + DELETE_CHUNK]
-        session.execute(delete(LicenseEvidence).where(LicenseEvidence.id.in_(chunk)))
+    delete_ids(session, LicenseEvidence, stale)
     session.add_all(
         LicenseEvidence(
             dataset_version_id=version_id,

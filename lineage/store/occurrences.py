@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from lineage.store.bulk import driver_rows, insert_rows
@@ -21,9 +21,6 @@ OCCURRENCE_COLUMNS = (
     "license_id",
     "license_origin",
 )
-# What an occurrence says beyond where it is: what changes when its file changes.
-OCCURRENCE_FACTS = ("record_id", "source_id", "license_id", "license_origin")
-DELETE_CHUNK = 500
 _VERSION_MEMBERS = (
     "SELECT DISTINCT records.sha256, records.size_bytes FROM records "
     "JOIN occurrences ON occurrences.record_id = records.id "
@@ -69,12 +66,6 @@ def locators_of(session: Session, version_id: int, chunk: int) -> Iterator[list[
     )
     for part in rows.partitions():
         yield [(occurrence_id, locator) for occurrence_id, locator in part]
-
-
-def delete_occurrences(session: Session, occurrence_ids: Sequence[int]) -> None:
-    for start in range(0, len(occurrence_ids), DELETE_CHUNK):
-        chunk = occurrence_ids[start : start + DELETE_CHUNK]
-        session.execute(delete(Occurrence).where(Occurrence.id.in_(chunk)))
 
 
 def refresh_manifest(session: Session, version: DatasetVersion) -> None:
