@@ -112,8 +112,10 @@ class ModelRelation(StrEnum):
 
 
 # Locators: `LABEL/PATH` names a file under a corpus root named LABEL (a single-file root is
-# `LABEL` alone); a fragment after `#` names an item inside it, such as `#row=N`.
+# `LABEL` alone); `!/NAME` a member of an archive, inside a file or another member; a fragment
+# after `#` names an item inside it, such as `#row=N`.
 FRAGMENT = "#"
+MEMBER = "!/"
 
 
 def row_locator(file_locator: str, number: int) -> str:
@@ -126,9 +128,21 @@ def line_locator(file_locator: str, number: int) -> str:
     return f"{file_locator}{FRAGMENT}line={number}"
 
 
+def member_locator(archive_locator: str, name: str) -> str:
+    """The locator of member `name` of the archive at `archive_locator`."""
+    return f"{archive_locator}{MEMBER}{name}"
+
+
 def file_of(locator: str) -> str:
-    """The file part of a locator: `label/path` of `label/path#row=N`."""
-    return locator.partition(FRAGMENT)[0]
+    """The corpus file of a locator: `label/a.tar` of `label/a.tar!/b.jsonl#row=N`."""
+    return locator.partition(FRAGMENT)[0].partition(MEMBER)[0]
+
+
+def containers_of(locator: str) -> list[str]:
+    """The file, and each member inside it, that hold what a locator names, outermost first:
+    `a.tar`, `a.tar!/b.zip`, `a.tar!/b.zip!/c.txt` of `a.tar!/b.zip!/c.txt#row=2`."""
+    parts = locator.partition(FRAGMENT)[0].split(MEMBER)
+    return [MEMBER.join(parts[: depth + 1]) for depth in range(len(parts))]
 
 
 def is_under(locator: str, root_labels: list[str]) -> bool:

@@ -11,7 +11,15 @@ format, whose `read` yields `ContentItem`s (or `ItemProblem`s for single bad ite
 """
 
 from lineage.crawl.cards import Card, parse_card, read_card
-from lineage.crawl.items import Blob, ContentItem, ItemProblem, Reader, ReadOptions
+from lineage.crawl.items import (
+    Blob,
+    ContentItem,
+    ItemProblem,
+    Reader,
+    ReadLimits,
+    ReadOptions,
+    Skipped,
+)
 from lineage.crawl.readers import READERS, reader_for
 from lineage.crawl.walk import CorpusFile, CorpusListing, CorpusRoot, LicenseFile, list_corpus
 
@@ -25,8 +33,10 @@ __all__ = [
     "CorpusRoot",
     "ItemProblem",
     "LicenseFile",
+    "ReadLimits",
     "ReadOptions",
     "Reader",
+    "Skipped",
     "list_corpus",
     "parse_card",
     "read_card",

@@ -1,8 +1,9 @@
 """What readers yield, and the interface every reader implements.
 
 A reader is one module per input format (see `lineage.crawl.readers`): it gets a `Blob`, a
-named source of bytes (a file now; an archive member is another kind of blob), and yields
-complete items, each with everything ingest records of it, or problems with single items.
+named source of bytes (a file, a decompressed stream, an archive member), and yields complete
+items, each with everything ingest records of it, problems with single items, and what it
+passed over.
 """
 
 from __future__ import annotations
@@ -33,10 +34,21 @@ class ContentItem:
 
 @dataclass(frozen=True, slots=True)
 class ItemProblem:
-    """A row or document that could not be read; the rest of the blob still is."""
+    """A row, document or archive member that could not be read; the rest of the blob still
+    is. `whole` says the content at `locator` could not be read at all (a member refused), so
+    what was recorded there before is unknown, not gone."""
 
     locator: str
     error_type: str
+    reason: str
+    whole: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file or archive member passed over, and why: not content, or of no supported type."""
+
+    path: str
     reason: str
 
 
@@ -63,20 +75,45 @@ class Blob(Protocol):
 
 
 @dataclass(frozen=True)
+class ReadLimits:
+    """Bounds on what one blob may make the readers do, against decompression bombs and
+    archives built to exhaust memory or time. What passes a bound is refused as a problem."""
+
+    # Content read whole into memory: a text file, an image, a JSON document, a Parquet file.
+    max_whole_bytes: int = 512 * 1024 * 1024
+    # What one compressed file or archive member may decompress to, streamed.
+    max_member_bytes: int = 16 * 1024**3
+    # What one archive may decompress to, all its members together.
+    max_archive_bytes: int = 64 * 1024**3
+    # Decompressed bytes per compressed byte, judged once `ratio_floor` bytes have come out
+    # (text compresses 3 to 10 times; a bomb of zeros a thousand times).
+    max_ratio: float = 200.0
+    ratio_floor: int = 16 * 1024 * 1024
+    max_members: int = 1_000_000
+    # Archives inside archives: this many levels in all.
+    max_depth: int = 2
+
+
+@dataclass(frozen=True)
 class ReadOptions:
-    """What the user told the readers: the field that holds the text in tables."""
+    """What the user told the readers (the field that holds the text in tables, the limits),
+    and how deep inside archives a blob is."""
 
     text_field: str | None = None
+    limits: ReadLimits = ReadLimits()
+    depth: int = 0
 
 
-ReadResult = Iterator[ContentItem | ItemProblem]
+ReadResult = Iterator[ContentItem | ItemProblem | Skipped]
 
 
 @dataclass(frozen=True)
 class Reader:
     """A format: the file suffixes it claims, and the function that reads a blob of it.
-    `read` raises InputError for a problem with the whole blob."""
+    `read` raises InputError for a problem with the whole blob. An archive's members are
+    blobs of their own, read by their own readers."""
 
     name: str
     suffixes: frozenset[str]
     read: Callable[[Blob, ReadOptions], ReadResult]
+    is_archive: bool = False

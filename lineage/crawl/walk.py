@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from lineage.crawl.cards import Card, parse_card
-from lineage.crawl.items import Reader
+from lineage.crawl.items import Reader, Skipped
 from lineage.crawl.license_evidence import card_evidence, license_file_evidence
 from lineage.crawl.readers import reader_for
 from lineage.errors import InputError
@@ -83,12 +83,6 @@ class CorpusFile:
         nearest first; each file is read once per crawl, and only when asked for."""
         for path in self.root.license_files_for(self.path):
             yield self.root.license_evidence(path)
-
-
-@dataclass(frozen=True)
-class SkippedFile:
-    path: Path
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -175,12 +169,12 @@ class CorpusListing:
 
     roots: list[CorpusRoot] = field(default_factory=list)
     license_files: list[LicenseFile] = field(default_factory=list)
-    skipped: list[SkippedFile] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
     def files(self) -> Iterator[CorpusFile]:
         self.license_files, self.skipped = [], []
         for classified in _classified(self.roots):
-            if isinstance(classified, SkippedFile):
+            if isinstance(classified, Skipped):
                 self.skipped.append(classified)
             elif isinstance(classified, LicenseFile):
                 self.license_files.append(classified)
@@ -212,7 +206,7 @@ def list_corpus(paths: list[Path]) -> CorpusListing:
     )
 
 
-def _classified(roots: list[CorpusRoot]) -> Iterator[CorpusFile | LicenseFile | SkippedFile]:
+def _classified(roots: list[CorpusRoot]) -> Iterator[CorpusFile | LicenseFile | Skipped]:
     """Every file under the roots as content, licence or skipped; the roots' cards left out."""
     for found, root in _found_files(roots):
         classified = _classify(root, found)
@@ -298,20 +292,19 @@ def _entry_name(entry: os.DirEntry[str]) -> str:
     return entry.name
 
 
-def _classify(root: CorpusRoot, found: _Found) -> CorpusFile | LicenseFile | SkippedFile | None:
+def _classify(root: CorpusRoot, found: _Found) -> CorpusFile | LicenseFile | Skipped | None:
     """A content or licence file, a file skipped and why, or None for the root's card."""
     name = found.name.lower()
     if name in CARD_FILE_NAMES and found.top_level and root.card is not None:
         return None
     if found.is_link:
-        return SkippedFile(Path(found.path), "symbolic link (not followed)")
+        return Skipped(found.path, "symbolic link (not followed)")
     if os.path.splitext(name)[0] in LICENSE_FILE_STEMS:
         return LicenseFile(Path(found.path), root)
     reader = reader_for(name)
     if reader is None:
-        return SkippedFile(
-            Path(found.path), f"unsupported file type {os.path.splitext(found.name)[1] or '(none)'}"
-        )
+        suffix = os.path.splitext(found.name)[1] or "(none)"
+        return Skipped(found.path, f"unsupported file type {suffix}")
     return CorpusFile(found.path, found.locator, reader, root)
 
 

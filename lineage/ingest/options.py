@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from lineage.crawl.walk import SkippedFile
+from lineage.crawl import Skipped
 from lineage.errors import InputError
 from lineage.fingerprint import DEFAULT_TEXT_PARAMS, TextFingerprintParams
 from lineage.vocabulary import RunStatus
@@ -89,7 +89,7 @@ class IngestSummary:
     elapsed_seconds: float = 0.0
     licenses: Counter[str] = field(default_factory=Counter)
     problems: list[ProblemReport] = field(default_factory=list)
-    skipped: list[SkippedFile] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:

@@ -80,7 +80,8 @@ class IngestPipeline:
         self.in_flight: set[ContentKey] = set()
         # What the crawl saw matters only for what it lost, in a version that had occurrences.
         self.seen = SeenLocators() if writer.version_had_occurrences else None
-        self.unreadable_files: set[str] = set()
+        # Files and archive members that could not be read at all.
+        self.unreadable: set[str] = set()
 
     def ingest(self, files: Iterable[CorpusFile], progress: IngestProgress | None) -> None:
         for file in files:
@@ -95,15 +96,19 @@ class IngestPipeline:
         self.summary.files_seen += 1
         try:
             for entry in file.reader.read(file, self.read_options):
-                if isinstance(entry, ItemProblem):
+                if isinstance(entry, ContentItem):
+                    self._add(file, entry)
+                elif isinstance(entry, ItemProblem):
+                    if entry.whole:
+                        self.unreadable.add(entry.locator)
                     self.problems.append(
                         ProblemReport(entry.locator, entry.error_type, entry.reason)
                     )
                 else:
-                    self._add(file, entry)
+                    self.summary.skipped.append(entry)
         except InputError as exc:
             self.summary.files_failed += 1
-            self.unreadable_files.add(file.locator)
+            self.unreadable.add(file.locator)
             self.problems.append(ProblemReport(file.locator, type(exc).__name__, str(exc)))
 
     def _add(self, file: CorpusFile, item: ContentItem) -> None:

@@ -65,11 +65,11 @@ def ingest_paths(
         pipeline = IngestPipeline(engine, options, summary, writer, executor)
         try:
             pipeline.ingest(listing.files(), progress)
-            summary.skipped = listing.skipped
+            summary.skipped = listing.skipped + summary.skipped
             _record_evidence(engine, version.id, listing, pipeline)
             if pipeline.seen is not None:
                 summary.occurrences_removed = remove_vanished(
-                    engine, version.id, pipeline.seen, pipeline.unreadable_files, _labels(listing)
+                    engine, version.id, pipeline.seen, pipeline.unreadable, _labels(listing)
                 )
         except BaseException:
             _finish_run(engine, summary, RunStatus.INTERRUPTED)

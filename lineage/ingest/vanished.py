@@ -17,7 +17,7 @@ from lineage.store import session_scope
 from lineage.store.bulk import delete_ids
 from lineage.store.occurrences import locators_of
 from lineage.store.schema import Occurrence
-from lineage.vocabulary import file_of, is_under
+from lineage.vocabulary import containers_of, is_under
 
 CHUNK = 10_000
 
@@ -48,11 +48,12 @@ def remove_vanished(
     engine: Engine,
     version_id: int,
     seen: SeenLocators,
-    unreadable_files: set[str],
+    unreadable: set[str],
     root_labels: list[str],
 ) -> int:
-    """Drop the version's occurrences under these roots that were not seen; those of files
-    that could not be read stay (their content is unknown, not gone). How many went."""
+    """Drop the version's occurrences under these roots that were not seen; those inside a
+    file or archive member that could not be read stay (their content is unknown, not gone).
+    How many went."""
     seen_hashes = seen.sorted()
     vanished: list[int] = []
     with session_scope(engine) as session:
@@ -62,8 +63,8 @@ def remove_vanished(
                 occurrence_id
                 for (occurrence_id, locator), was_seen in zip(chunk, found, strict=True)
                 if not was_seen
-                and file_of(locator) not in unreadable_files
                 and is_under(locator, root_labels)
+                and unreadable.isdisjoint(containers_of(locator))
             ]
         delete_ids(session, Occurrence, vanished)
     return len(vanished)

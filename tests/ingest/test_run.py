@@ -299,7 +299,7 @@ def test_progress_counts_the_content_files_and_their_bytes(tmp_path: Path):
 
     total = sum(path.stat().st_size for path in contents)
     assert progress.started == (3, total) and progress.done == total
-    assert [skipped.path.name for skipped in summary.skipped] == ["notes.xyz"]
+    assert [Path(skipped.path).name for skipped in summary.skipped] == ["notes.xyz"]
 
 
 def test_two_runs_filling_one_new_version_at_once_both_succeed(tmp_path: Path, monkeypatch):

@@ -1,10 +1,34 @@
 """The readers, one module per input format. Adding a format is a module that defines a
-`Reader` and one line in `READERS`."""
+`Reader` and one line in `READERS`. Any of them may also come compressed (`.gz`, `.bz2`,
+`.xz`, `.zst`), and inside archives, whose members are read by the reader of their names."""
 
 from __future__ import annotations
 
 from lineage.crawl.items import Reader
 from lineage.crawl.readers import csv_table, image, json_document, jsonl, parquet, plain_text
+from lineage.crawl.readers.compressed import CODEC_SUFFIXES, compressed
+from lineage.crawl.readers.tar import TAR_SUFFIXES, tar_reader
+from lineage.crawl.readers.zip import ZIP_SUFFIXES, zip_reader
+
+# Names that abbreviate a compressed format.
+ALIASES = {".tgz": ".tar.gz"}
+
+
+def reader_for(name: str) -> Reader | None:
+    """The reader of a file by its name's suffix (and the compression around it); None for a
+    format no reader knows."""
+    # Sliced rather than os.path.splitext, which costs more than a small file's reading.
+    suffix = name[name.rfind(".") :].lower()
+    reader = _BY_SUFFIX.get(suffix)
+    if reader is not None:
+        return reader
+    if suffix in ALIASES:
+        return reader_for(name[: -len(suffix)] + ALIASES[suffix])
+    if suffix in CODEC_SUFFIXES:
+        inner = reader_for(name[: -len(suffix)])
+        return compressed(inner, suffix) if inner is not None else None
+    return None
+
 
 READERS: tuple[Reader, ...] = (
     plain_text.READER,
@@ -13,14 +37,9 @@ READERS: tuple[Reader, ...] = (
     csv_table.READER,
     parquet.READER,
     image.READER,
+    Reader("tar", TAR_SUFFIXES, tar_reader(reader_for), is_archive=True),
+    Reader("zip", ZIP_SUFFIXES, zip_reader(reader_for), is_archive=True),
 )
 _BY_SUFFIX = {suffix: reader for reader in READERS for suffix in reader.suffixes}
-
-
-def reader_for(name: str) -> Reader | None:
-    """The reader of a file by its name's suffix; None for a format no reader knows."""
-    # Sliced rather than os.path.splitext, which costs more than a small file's reading.
-    return _BY_SUFFIX.get(name[name.rfind(".") :].lower())
-
 
 __all__ = ["READERS", "reader_for"]

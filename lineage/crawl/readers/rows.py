@@ -43,9 +43,9 @@ def items_from_rows(
             RecordKind.TEXT,
             text.encode("utf-8"),
             text=text,
-            license=_first_string(row, LICENSE_FIELD_CANDIDATES),
+            license=first_string(row, LICENSE_FIELD_CANDIDATES),
             license_origin=LicenseOrigin.RECORD,
-            source_uri=_url_of(row),
+            source_uri=url_of(row),
         )
 
 
@@ -68,7 +68,7 @@ def _missing_text_reason(locator: str, field: str | None, row: Mapping[str, Any]
     return f"{locator}: field {field!r} is missing or not a string"
 
 
-def _first_string(row: Mapping[str, Any], names: Iterable[str]) -> str | None:
+def first_string(row: Mapping[str, Any], names: Iterable[str]) -> str | None:
     for name in names:
         value = row.get(name)
         if isinstance(value, str) and value.strip():
@@ -76,8 +76,8 @@ def _first_string(row: Mapping[str, Any], names: Iterable[str]) -> str | None:
     return None
 
 
-def _url_of(row: Mapping[str, Any]) -> str | None:
-    value = _first_string(row, URL_FIELD_CANDIDATES)
+def url_of(row: Mapping[str, Any]) -> str | None:
+    value = first_string(row, URL_FIELD_CANDIDATES)
     if value and value.lower().startswith(("http://", "https://")):
         return value
     return None
