@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table
 
 from cli.app import EXIT_PARTIAL, AppState, console, json_option, pass_state, print_json
+from lineage.crawl import DEFAULT_LIMITS
 from lineage.ingest import IngestOptions, IngestSummary, ingest_paths
 
 
@@ -46,6 +48,34 @@ class ProgressBar:
     type=click.IntRange(min=1),
     help="Fingerprinting threads per process [default: the cores, shared among the processes].",
 )
+@click.option(
+    "--max-member-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_LIMITS.max_member_bytes,
+    show_default=True,
+    help="Refuse a compressed file or archive member that decompresses to more.",
+)
+@click.option(
+    "--max-archive-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_LIMITS.max_archive_bytes,
+    show_default=True,
+    help="Stop reading an archive whose members decompress to more, all together.",
+)
+@click.option(
+    "--max-ratio",
+    type=click.FloatRange(min=1),
+    default=DEFAULT_LIMITS.max_ratio,
+    show_default=True,
+    help="Refuse what decompresses to more times its compressed size (a bomb).",
+)
+@click.option(
+    "--max-members",
+    type=click.IntRange(min=1),
+    default=DEFAULT_LIMITS.max_members,
+    show_default=True,
+    help="Read at most this many members of one archive.",
+)
 @json_option
 @pass_state
 def ingest(
@@ -58,9 +88,21 @@ def ingest(
     text_field: str | None,
     jobs: int,
     threads: int | None,
+    max_member_bytes: int,
+    max_archive_bytes: int,
+    max_ratio: float,
+    max_members: int,
     as_json: bool,
 ) -> None:
-    """Crawl PATHS into a dataset version; files that fail are recorded and the run goes on."""
+    """Crawl PATHS into a dataset version; files that fail are recorded and the run goes on.
+    Compressed files and archives are read as streams, never extracted."""
+    limits = replace(
+        DEFAULT_LIMITS,
+        max_member_bytes=max_member_bytes,
+        max_archive_bytes=max_archive_bytes,
+        max_ratio=max_ratio,
+        max_members=max_members,
+    )
     options = IngestOptions(
         dataset=dataset,
         version=version,
@@ -69,6 +111,7 @@ def ingest(
         text_field=text_field,
         jobs=jobs,
         threads=threads,
+        limits=limits,
     )
     if sys.stderr.isatty() and not as_json:
         columns = (
@@ -107,9 +150,12 @@ def _print_summary(summary: IngestSummary) -> None:
         licences = ", ".join(f"{spdx} {count}" for spdx, count in sorted(summary.licenses.items()))
         out.print(f"  licences: {licences}")
     if summary.skipped:
+        reasons = ", ".join(
+            f"{count} {reason}" for reason, count in summary.skipped_by_reason.most_common()
+        )
         out.print(
-            f"  skipped {len(summary.skipped)} file(s), e.g. "
-            f"{summary.skipped[0].path}: {summary.skipped[0].reason}"
+            f"  skipped {summary.skipped_by_reason.total()} file(s) or member(s): {reasons}; "
+            f"e.g. {summary.skipped[0].path}"
         )
     if summary.problems:
         table = Table("locator", "problem", title=f"{summary.problem_count} problem(s) recorded")

@@ -12,6 +12,7 @@ format, whose `read` yields `ContentItem`s (or `ItemProblem`s for single bad ite
 
 from lineage.crawl.cards import Card, parse_card, read_card
 from lineage.crawl.items import (
+    DEFAULT_LIMITS,
     Blob,
     ContentItem,
     ItemProblem,
@@ -24,6 +25,7 @@ from lineage.crawl.readers import READERS, reader_for
 from lineage.crawl.walk import CorpusFile, CorpusListing, CorpusRoot, LicenseFile, list_corpus
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "READERS",
     "Blob",
     "Card",

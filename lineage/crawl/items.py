@@ -94,13 +94,16 @@ class ReadLimits:
     max_depth: int = 2
 
 
+DEFAULT_LIMITS = ReadLimits()
+
+
 @dataclass(frozen=True)
 class ReadOptions:
     """What the user told the readers (the field that holds the text in tables, the limits),
     and how deep inside archives a blob is."""
 
     text_field: str | None = None
-    limits: ReadLimits = ReadLimits()
+    limits: ReadLimits = DEFAULT_LIMITS
     depth: int = 0
 
 

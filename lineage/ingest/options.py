@@ -7,13 +7,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from lineage.crawl import Skipped
+from lineage.crawl import DEFAULT_LIMITS, ReadLimits, Skipped
 from lineage.errors import InputError
 from lineage.fingerprint import DEFAULT_TEXT_PARAMS, TextFingerprintParams
 from lineage.vocabulary import RunStatus
 
 DEFAULT_BATCH_SIZE = 1000
 MAX_PROBLEMS_IN_SUMMARY = 20
+# Skipped files and members listed one by one; all are counted by reason.
+MAX_SKIPPED_IN_SUMMARY = 1000
 
 
 class IngestProgress(Protocol):
@@ -37,6 +39,8 @@ class IngestOptions:
     batch_size: int = DEFAULT_BATCH_SIZE
     jobs: int = 1
     text_params: TextFingerprintParams = DEFAULT_TEXT_PARAMS
+    # What compressed files and archives may make the readers do.
+    limits: ReadLimits = DEFAULT_LIMITS
 
     # Fingerprinting threads per process; by default, the cores the worker processes leave.
     threads: int | None = None
@@ -90,10 +94,17 @@ class IngestSummary:
     licenses: Counter[str] = field(default_factory=Counter)
     problems: list[ProblemReport] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    skipped_by_reason: Counter[str] = field(default_factory=Counter)
 
     @property
     def exit_code(self) -> int:
         return 2 if self.problem_count else 0
+
+    def skip(self, skipped: Skipped) -> None:
+        """Count a file or member passed over, and list the first ones."""
+        self.skipped_by_reason[skipped.reason] += 1
+        if len(self.skipped) < MAX_SKIPPED_IN_SUMMARY:
+            self.skipped.append(skipped)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -114,5 +125,6 @@ class IngestSummary:
             "elapsed_seconds": round(self.elapsed_seconds, 3),
             "licenses": dict(sorted(self.licenses.items())),
             "problems": [vars(problem) for problem in self.problems],
-            "skipped": [{"path": str(s.path), "reason": s.reason} for s in self.skipped],
+            "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
+            "skipped_by_reason": dict(sorted(self.skipped_by_reason.items())),
         }

@@ -66,7 +66,7 @@ class IngestPipeline:
     ) -> None:
         self.engine = engine
         self.options = options
-        self.read_options = ReadOptions(text_field=options.text_field)
+        self.read_options = ReadOptions(text_field=options.text_field, limits=options.limits)
         self.summary = summary
         self.writer = writer
         self.executor = executor
@@ -105,7 +105,7 @@ class IngestPipeline:
                         ProblemReport(entry.locator, entry.error_type, entry.reason)
                     )
                 else:
-                    self.summary.skipped.append(entry)
+                    self.summary.skip(entry)
         except InputError as exc:
             self.summary.files_failed += 1
             self.unreadable.add(file.locator)

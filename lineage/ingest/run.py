@@ -65,7 +65,8 @@ def ingest_paths(
         pipeline = IngestPipeline(engine, options, summary, writer, executor)
         try:
             pipeline.ingest(listing.files(), progress)
-            summary.skipped = listing.skipped + summary.skipped
+            for skipped in listing.skipped:
+                summary.skip(skipped)
             _record_evidence(engine, version.id, listing, pipeline)
             if pipeline.seen is not None:
                 summary.occurrences_removed = remove_vanished(
