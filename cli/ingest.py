@@ -134,6 +134,13 @@ def ingest(
 
 def _print_summary(summary: IngestSummary) -> None:
     out = console()
+    if summary.frozen_by:
+        out.print(
+            f"[bold]{summary.dataset}@{summary.version}[/bold]: unchanged, nothing to record "
+            f"(frozen: {', '.join(summary.frozen_by)} trained on it); "
+            f"{summary.records_seen} records checked, manifest {summary.manifest_hash}"
+        )
+        return
     out.print(
         f"[bold]{summary.dataset}@{summary.version}[/bold]: {summary.status} "
         f"in {summary.elapsed_seconds:.1f}s (run {summary.run_id})"

@@ -76,7 +76,7 @@ class ProblemReport:
 class IngestSummary:
     """What one ingest run did; `exit_code` is 2 when anything could not be ingested."""
 
-    run_id: int
+    run_id: int | None  # None for the no-op re-ingest of a frozen version, which records nothing
     dataset: str
     version: str
     status: RunStatus = RunStatus.RUNNING
@@ -95,6 +95,8 @@ class IngestSummary:
     problems: list[ProblemReport] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     skipped_by_reason: Counter[str] = field(default_factory=Counter)
+    # The models trained on the version, when it was frozen (and found unchanged).
+    frozen_by: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -127,4 +129,5 @@ class IngestSummary:
             "problems": [vars(problem) for problem in self.problems],
             "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
             "skipped_by_reason": dict(sorted(self.skipped_by_reason.items())),
+            "frozen_by": self.frozen_by,
         }

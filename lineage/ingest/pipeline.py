@@ -23,7 +23,7 @@ from lineage.fingerprint.batch import FingerprintResult, FingerprintTask, finger
 from lineage.ingest.licensing import LicensePrecedence
 from lineage.ingest.options import IngestOptions, IngestProgress, IngestSummary, ProblemReport
 from lineage.ingest.vanished import SeenLocators
-from lineage.ingest.writer import Batch, BatchWriter, ContentKey, Pending
+from lineage.ingest.writer import Batch, BatchStore, ContentKey, Pending
 from lineage.store import ensure_source, session_scope
 from lineage.store.records import stored_by_hash
 from lineage.vocabulary import RecordKind
@@ -61,7 +61,7 @@ class IngestPipeline:
         engine: Engine,
         options: IngestOptions,
         summary: IngestSummary,
-        writer: BatchWriter,
+        writer: BatchStore,
         executor: Executor,
     ) -> None:
         self.engine = engine

@@ -13,12 +13,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from lineage.crawl import CorpusListing, CorpusRoot, list_corpus
 from lineage.errors import InputError
 from lineage.fingerprint import TextFingerprintParams, check_compatible
+from lineage.ingest.frozen import verify_unchanged
 from lineage.ingest.options import IngestOptions, IngestProgress, IngestSummary
 from lineage.ingest.pipeline import IngestPipeline, worker_pool
 from lineage.ingest.vanished import remove_vanished
@@ -26,8 +27,8 @@ from lineage.ingest.writer import BatchWriter
 from lineage.store import ensure_dataset_version, ensure_license, session_scope
 from lineage.store.evidence import replace_evidence
 from lineage.store.occurrences import has_occurrences, refresh_manifest
-from lineage.store.rows import utc_now
-from lineage.store.schema import DatasetVersion, IngestRun, Model, TrainingInput, TrainingRun
+from lineage.store.rows import dataset_named, find_dataset_version, trained_models, utc_now
+from lineage.store.schema import DatasetVersion, IngestRun
 from lineage.vocabulary import RunStatus
 
 
@@ -54,6 +55,12 @@ def ingest_paths(
     started = time.perf_counter()
     listing = list_corpus([Path(path) for path in paths])
     with session_scope(engine) as session:
+        existing = find_dataset_version(session, options.dataset, options.version)
+        frozen_by = trained_models(session, existing.id) if existing is not None else []
+    if existing is not None and frozen_by:
+        return verify_unchanged(engine, listing, options, existing.id, frozen_by)
+    with session_scope(engine) as session:
+        new_dataset = dataset_named(session, options.dataset) is None
         run = _start_run(session, listing.roots, options)
         version = session.get_one(DatasetVersion, run.dataset_version_id)
         summary = IngestSummary(run.id, options.dataset, version.version)
@@ -67,14 +74,19 @@ def ingest_paths(
             pipeline.ingest(listing.files(), progress)
             for skipped in listing.skipped:
                 summary.skip(skipped)
-            _record_evidence(engine, version.id, listing, pipeline)
-            if pipeline.seen is not None:
+            found_nothing = summary.records_seen == 0 and summary.problem_count == 0
+            if not found_nothing:
+                _record_evidence(engine, version.id, listing, pipeline)
+            if pipeline.seen is not None and not found_nothing:
                 summary.occurrences_removed = remove_vanished(
                     engine, version.id, pipeline.seen, pipeline.unreadable, _labels(listing)
                 )
         except BaseException:
             _finish_run(engine, summary, RunStatus.INTERRUPTED)
             raise
+    if found_nothing:
+        _abandon(engine, run.id, new_version=existing is None, new_dataset=new_dataset)
+        raise InputError(_nothing_found(paths, summary))
     summary.elapsed_seconds = time.perf_counter() - started
     _finish_run(
         engine, summary, RunStatus.PARTIAL if summary.problem_count else RunStatus.COMPLETED
@@ -84,6 +96,30 @@ def ingest_paths(
 
 def _labels(listing: CorpusListing) -> list[str]:
     return [root.label for root in listing.roots]
+
+
+def _abandon(engine: Engine, run_id: int, *, new_version: bool, new_dataset: bool) -> None:
+    """Undo a run that found nothing to record: its row, and the version and dataset it made."""
+    with session_scope(engine) as session:
+        run = session.get_one(IngestRun, run_id)
+        version = session.get_one(DatasetVersion, run.dataset_version_id)
+        dataset = version.dataset
+        session.delete(run)
+        if new_version:
+            session.delete(version)
+        if new_dataset:
+            session.flush()
+            session.delete(dataset)
+
+
+def _nothing_found(paths: Iterable[Path], summary: IngestSummary) -> str:
+    where = ", ".join(str(path) for path in paths)
+    if not summary.skipped_by_reason:
+        return f"no content found in {where}; nothing was recorded"
+    reasons = ", ".join(
+        f"{count} {reason}" for reason, count in sorted(summary.skipped_by_reason.items())
+    )
+    return f"no supported content in {where} (skipped: {reasons}); nothing was recorded"
 
 
 def _record_evidence(
@@ -97,7 +133,6 @@ def _record_evidence(
 
 def _start_run(session: Session, roots: list[CorpusRoot], options: IngestOptions) -> IngestRun:
     version = ensure_dataset_version(session, options.dataset, options.version)
-    _check_not_frozen(session, version)
     _check_fingerprint_params(version, options.text_params)
     _apply_card(session, version, roots, options)
     run = IngestRun(
@@ -109,23 +144,6 @@ def _start_run(session: Session, roots: list[CorpusRoot], options: IngestOptions
     session.add(run)
     session.flush()
     return run
-
-
-def _check_not_frozen(session: Session, version: DatasetVersion) -> None:
-    """A version that trained a model must not change under it: changes go to a new version."""
-    trained = session.scalars(
-        select(Model.name)
-        .join(TrainingRun, TrainingRun.model_id == Model.id)
-        .join(TrainingInput, TrainingInput.training_run_id == TrainingRun.id)
-        .where(TrainingInput.dataset_version_id == version.id)
-        .distinct()
-        .order_by(Model.name)
-    ).all()
-    if trained:
-        raise InputError(
-            f"{version.ref} is frozen: {', '.join(trained)} trained on it; "
-            "ingest into a new version with --version"
-        )
 
 
 def _check_fingerprint_params(version: DatasetVersion, params: TextFingerprintParams) -> None:

@@ -40,7 +40,7 @@ class SeenLocators:
 
     def _pack(self) -> None:
         if self.recent:
-            self.chunks.append(_locator_hashes(self.recent))
+            self.chunks.append(string_hashes(self.recent))
             self.recent = []
 
 
@@ -58,7 +58,7 @@ def remove_vanished(
     vanished: list[int] = []
     with session_scope(engine) as session:
         for chunk in locators_of(session, version_id, CHUNK):
-            found = _contains(seen_hashes, _locator_hashes([locator for _, locator in chunk]))
+            found = _contains(seen_hashes, string_hashes([locator for _, locator in chunk]))
             vanished += [
                 occurrence_id
                 for (occurrence_id, locator), was_seen in zip(chunk, found, strict=True)
@@ -70,8 +70,9 @@ def remove_vanished(
     return len(vanished)
 
 
-def _locator_hashes(locators: list[str]) -> np.ndarray:
-    digests = b"".join(hashlib.blake2b(loc.encode(), digest_size=8).digest() for loc in locators)
+def string_hashes(strings: list[str]) -> np.ndarray:
+    """A 64-bit hash of each string, as an int64 array."""
+    digests = b"".join(hashlib.blake2b(s.encode(), digest_size=8).digest() for s in strings)
     return np.frombuffer(digests, dtype="<i8").copy()
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -58,6 +58,16 @@ class Batch:
     new: list[Pending]
     fingerprints: Callable[[], list[FingerprintResult]]
     problems: list[ProblemReport]
+
+
+class BatchStore(Protocol):
+    """Where the pipeline sends each batch it closed, in order, with its fingerprints."""
+
+    version_had_occurrences: bool
+
+    def store(
+        self, batch: Batch, results: list[FingerprintResult], license_names: dict[int, str]
+    ) -> None: ...
 
 
 class BatchWriter:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from lineage.store.bulk import driver_rows, insert_rows
 from lineage.store.manifest import merkle_root
-from lineage.store.schema import DatasetVersion, Occurrence
+from lineage.store.schema import DatasetVersion, Occurrence, Record
 
 OCCURRENCE_COLUMNS = (
     "dataset_version_id",
@@ -66,6 +66,27 @@ def locators_of(session: Session, version_id: int, chunk: int) -> Iterator[list[
     )
     for part in rows.partitions():
         yield [(occurrence_id, locator) for occurrence_id, locator in part]
+
+
+def facts_of(
+    session: Session, version_id: int, chunk: int
+) -> Iterator[list[tuple[str, str, int, int, str]]]:
+    """(locator, record sha256, licence id, source id, licence origin) of the version's
+    occurrences, `chunk` at a time."""
+    rows = session.execute(
+        select(
+            Occurrence.locator,
+            Record.sha256,
+            Occurrence.license_id,
+            Occurrence.source_id,
+            Occurrence.license_origin,
+        )
+        .join(Record, Record.id == Occurrence.record_id)
+        .where(Occurrence.dataset_version_id == version_id)
+        .execution_options(yield_per=chunk)
+    )
+    for part in rows.partitions():
+        yield [tuple(row) for row in part]
 
 
 def refresh_manifest(session: Session, version: DatasetVersion) -> None:

@@ -13,7 +13,16 @@ from sqlalchemy.orm import Session
 
 from lineage.errors import InputError, NotFoundError
 from lineage.licenses import license_facts, normalize_license
-from lineage.store.schema import Base, Dataset, DatasetVersion, License, Model, Source
+from lineage.store.schema import (
+    Base,
+    Dataset,
+    DatasetVersion,
+    License,
+    Model,
+    Source,
+    TrainingInput,
+    TrainingRun,
+)
 from lineage.vocabulary import SourceKind
 
 DEFAULT_VERSION = "1"
@@ -91,11 +100,39 @@ def split_ref(ref: str) -> tuple[str, str | None]:
     return name, version or None
 
 
+def dataset_named(session: Session, name: str) -> Dataset | None:
+    return session.scalar(select(Dataset).where(Dataset.name == name))
+
+
 def find_dataset(session: Session, name: str) -> Dataset:
-    dataset = session.scalar(select(Dataset).where(Dataset.name == name))
+    dataset = dataset_named(session, name)
     if dataset is None:
         raise NotFoundError(f"no dataset named {name!r}")
     return dataset
+
+
+def find_dataset_version(session: Session, name: str, version: str | None) -> DatasetVersion | None:
+    """The named version, or the dataset's latest when `version` is None; None for none."""
+    dataset = dataset_named(session, name)
+    if dataset is None or not dataset.versions:
+        return None
+    if version is None:
+        return dataset.versions[-1]
+    return next((found for found in dataset.versions if found.version == version), None)
+
+
+def trained_models(session: Session, version_id: int) -> list[str]:
+    """The names of the models whose own training runs consumed the version."""
+    return list(
+        session.scalars(
+            select(Model.name)
+            .join(TrainingRun, TrainingRun.model_id == Model.id)
+            .join(TrainingInput, TrainingInput.training_run_id == TrainingRun.id)
+            .where(TrainingInput.dataset_version_id == version_id)
+            .distinct()
+            .order_by(Model.name)
+        )
+    )
 
 
 def resolve_dataset_version(session: Session, ref: str) -> DatasetVersion:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lineage.crawl import list_corpus
 from lineage.store.engine import connect, session_scope
-from lineage.store.schema import IngestError, License, Occurrence
+from lineage.store.schema import IngestError, IngestRun, License, Occurrence
 from tests.conftest import make_document, write_jsonl
 
 
@@ -73,6 +73,48 @@ def test_a_version_that_trained_a_model_is_frozen(tmp_path: Path, run_cli):
     assert run_cli("ingest", corpus, "--dataset", "d", "--version", "2").exit_code == 0
     report = json.loads(run_cli("trained", "m", "--json").output)
     assert [(d["version"], d["records"]) for d in report["datasets"]] == [("1", 1)]
+
+
+def test_reingesting_a_frozen_version_unchanged_is_a_no_op(tmp_path: Path, run_cli, db_url):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(make_document(1), encoding="utf-8")
+    write_jsonl(corpus / "rows.jsonl", [{"text": make_document(2), "license": "MIT"}])
+    assert run_cli("ingest", corpus, "--dataset", "d", "--license", "CC0-1.0").exit_code == 0
+    assert run_cli("model", "register", "m", "--dataset", "d@1").exit_code == 0
+    before = _runs(db_url)
+
+    again = run_cli("ingest", corpus, "--dataset", "d", "--license", "CC0-1.0", "--json")
+
+    assert again.exit_code == 0, again.output
+    summary = json.loads(again.output)
+    assert summary["frozen_by"] == ["m"] and summary["run_id"] is None
+    assert summary["records_seen"] == 2 and summary["records_added"] == 0
+    assert _runs(db_url) == before  # nothing recorded, not even a run
+    relicensed = run_cli("ingest", corpus, "--dataset", "d", "--license", "MIT")
+    assert relicensed.exit_code == 1 and "the input differs" in relicensed.output
+
+
+def test_a_path_with_no_supported_content_is_an_error_that_records_nothing(
+    tmp_path: Path, run_cli, db_url
+):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "tool.py").write_text("print(1)", encoding="utf-8")
+    (corpus / "data.bin").write_bytes(b"\x00\x01")
+
+    result = run_cli("ingest", corpus, "--dataset", "empty")
+
+    assert result.exit_code == 1
+    assert "no supported content" in result.output
+    assert "1 unsupported file type .bin, 1 unsupported file type .py" in result.output
+    assert json.loads(run_cli("datasets", "--json").output) == []
+    assert _runs(db_url) == 0
+
+
+def _runs(db_url: str) -> int:
+    with session_scope(connect(db_url)) as session:
+        return session.scalar(select(func.count()).select_from(IngestRun)) or 0
 
 
 def test_a_record_saying_unknown_gives_way_to_the_next_source(tmp_path: Path, run_cli, db_url):
