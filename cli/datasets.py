@@ -8,7 +8,7 @@ from rich.table import Table
 from cli.app import AppState, console, count_of, json_option, pass_state, print_json
 from lineage.licenses import Evidence
 from lineage.query import audit_licenses, dataset_overlap, describe_dataset, list_datasets
-from lineage.registry import DATASET_OPERATIONS, derive_dataset
+from lineage.registry import DATASET_OPERATIONS, delete_dataset, derive_dataset
 
 
 @click.command("datasets")
@@ -84,6 +84,24 @@ def show(state: AppState, ref: str, as_json: bool) -> None:
     for run in details["ingest_runs"]:
         for error in run["errors"]:
             out.print(f"  run {run['run']}: {error['locator']}: {error['reason']}")
+
+
+@dataset_group.command("delete")
+@click.argument("ref", metavar="NAME[@VERSION]")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Delete even what models were trained on, or other versions derived from; "
+    "the removal is recorded and their training data still names it.",
+)
+@pass_state
+def delete(state: AppState, ref: str, force: bool) -> None:
+    """Delete a dataset version (without @VERSION, every version) and what hangs on it."""
+    with state.session() as session:
+        deletion = delete_dataset(session, ref, force=force)
+    click.echo(f"deleted {', '.join(deletion.versions)}")
+    if deletion.recorded:
+        click.echo(f"removal recorded for {', '.join(deletion.recorded)}")
 
 
 @dataset_group.command("licenses")

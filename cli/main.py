@@ -10,7 +10,7 @@ import click
 from cli.app import AppState, cli, pass_state
 from cli.datasets import dataset_group, datasets, derive, overlap
 from cli.ingest import ingest
-from cli.models import model_group
+from cli.models import model_group, models
 from cli.queries import lookup, trained
 from cli.sql import sql
 from lineage.errors import LineageError
@@ -62,6 +62,7 @@ for command in (
     derive,
     overlap,
     model_group,
+    models,
     trained,
     lookup,
     sql,

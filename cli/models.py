@@ -1,14 +1,37 @@
-"""`lineage model register`: record a model, its training run and its base models."""
+"""`lineage model register` and `lineage models`: record models, and list them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
+from rich.table import Table
 
-from cli.app import AppState, pass_state
+from cli.app import AppState, console, json_option, pass_state, print_json
 from lineage.crawl import read_card
+from lineage.query import list_models
 from lineage.registry import MODEL_RELATIONS, ModelRegistration, register_model
+
+
+@click.command("models")
+@json_option
+@pass_state
+def models(state: AppState, as_json: bool) -> None:
+    """List models with their licences, base models and datasets."""
+    with state.session() as session:
+        listings = list_models(session)
+    if as_json:
+        print_json([listing.as_dict() for listing in listings])
+        return
+    table = Table("model", "licence", "base models", "datasets (own runs)")
+    for entry in listings:
+        table.add_row(
+            entry.name + ("" if entry.training_data_recorded else " [yellow](no data)[/yellow]"),
+            entry.license or "-",
+            "\n".join(entry.base_models) or "-",
+            "\n".join(entry.datasets) or "-",
+        )
+    console().print(table)
 
 
 @click.group("model")

@@ -73,6 +73,12 @@ def _print_report(report: TrainingDataReport) -> None:
         out.print(f"  lineage: {entry.name} ({describe_path(entry.path)})")
     for name in report.models_without_data:
         out.print(f"  [yellow]warning[/yellow]: no training data is recorded for model {name}")
+    for removed in report.removed:
+        out.print(
+            f"  [yellow]warning[/yellow]: {', '.join(removed.trained_models)} trained on "
+            f"{removed.dataset}@{removed.version} ({removed.records} records, manifest "
+            f"{removed.manifest_hash}), deleted since"
+        )
     table = Table("dataset", "included", "records", "licences", "sources", "flags")
     for use in report.datasets:
         table.add_row(

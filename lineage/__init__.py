@@ -41,13 +41,19 @@ if TYPE_CHECKING:
         dataset_overlap,
         describe_dataset,
         list_datasets,
+        list_models,
         lookup_image,
         lookup_path,
         lookup_text,
         trained_on,
         use_verdict,
     )
-    from lineage.registry import ModelRegistration, derive_dataset, register_model
+    from lineage.registry import (
+        ModelRegistration,
+        delete_dataset,
+        derive_dataset,
+        register_model,
+    )
     from lineage.store import connect, session_scope
 
 # Each public name, by the module it lives in.
@@ -61,13 +67,19 @@ _HOMES = {
             "dataset_overlap",
             "describe_dataset",
             "list_datasets",
+            "list_models",
             "lookup_image",
             "lookup_path",
             "lookup_text",
             "trained_on",
             "use_verdict",
         ),
-        "lineage.registry": ("ModelRegistration", "derive_dataset", "register_model"),
+        "lineage.registry": (
+            "ModelRegistration",
+            "delete_dataset",
+            "derive_dataset",
+            "register_model",
+        ),
         "lineage.store": ("connect", "session_scope"),
     }.items()
     for name in names
@@ -80,11 +92,13 @@ __all__ = [
     "audit_licenses",
     "connect",
     "dataset_overlap",
+    "delete_dataset",
     "derive_dataset",
     "describe_dataset",
     "export_model",
     "ingest_paths",
     "list_datasets",
+    "list_models",
     "lookup_image",
     "lookup_path",
     "lookup_text",

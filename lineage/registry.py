@@ -13,9 +13,10 @@ from lineage.crawl import Card
 from lineage.errors import InputError
 from lineage.query.graph import LineageGraph
 from lineage.store import ensure_dataset_version, ensure_license, resolve_dataset_version, split_ref
-from lineage.store.rows import check_name, utc_now
+from lineage.store.rows import check_name, delete_version, find_dataset, trained_models, utc_now
 from lineage.store.schema import (
     DatasetDerivation,
+    DatasetRemoval,
     DatasetVersion,
     Model,
     ModelDerivation,
@@ -196,3 +197,65 @@ def _link_parent(
                 created_at=utc_now(),
             )
         )
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """What `delete_dataset` deleted, and the removals it recorded (forced past models trained
+    on a version, or versions derived from it)."""
+
+    versions: tuple[str, ...]
+    recorded: tuple[str, ...]
+
+
+def delete_dataset(session: Session, ref: str, force: bool = False) -> Deletion:
+    """Delete dataset version `NAME@V`, or every version of `NAME`, with what hangs on it.
+
+    A version that trained a model, or that other versions were derived from, is refused
+    unless `force`; then its removal is recorded, so that the models' training data still
+    names it (with its manifest hash).
+    """
+    name, version = split_ref(ref)
+    dataset = find_dataset(session, name)
+    doomed = [resolve_dataset_version(session, ref)] if version else list(dataset.versions)
+    graph = LineageGraph.load(session)
+    doomed_ids = {each.id for each in doomed}
+    recorded = []
+    for each in doomed:
+        models = trained_models(session, each.id)
+        derived = sorted(
+            graph.version_refs[child]
+            for child, _ in graph.version_children.get(each.id, [])
+            if child not in doomed_ids
+        )
+        if (models or derived) and not force:
+            users = [f"trained {', '.join(models)}"] if models else []
+            users += [f"has derived versions {', '.join(derived)}"] if derived else []
+            raise InputError(
+                f"{each.ref} {' and '.join(users)}: not deleted (--force deletes it and "
+                "records the removal)"
+            )
+        if models or derived:
+            session.add(_removal(each, models, derived))
+            recorded.append(each.ref)
+    refs = tuple(each.ref for each in doomed)
+    for each in doomed:
+        delete_version(session, each)
+    session.flush()
+    session.refresh(dataset)
+    if not dataset.versions:
+        session.delete(dataset)
+    return Deletion(refs, tuple(recorded))
+
+
+def _removal(version: DatasetVersion, models: list[str], derived: list[str]) -> DatasetRemoval:
+    return DatasetRemoval(
+        dataset=version.dataset.name,
+        version=version.version,
+        manifest_hash=version.manifest_hash,
+        record_count=version.record_count,
+        size_bytes=version.size_bytes,
+        trained_models=models,
+        derived_versions=derived,
+        removed_at=utc_now(),
+    )

@@ -11,6 +11,7 @@ from lineage.query.datasets import describe_dataset, list_datasets
 from lineage.query.graph import LineageGraph, describe_path
 from lineage.query.license_audit import audit_licenses
 from lineage.query.lookup import Match, lookup_image, lookup_path, lookup_text
+from lineage.query.models import ModelListing, list_models
 from lineage.query.overlap import dataset_overlap
 from lineage.query.training_data import TrainingDataReport, trained_on
 from lineage.query.verdicts import USES, UseVerdict, use_verdict
@@ -19,6 +20,7 @@ __all__ = [
     "USES",
     "LineageGraph",
     "Match",
+    "ModelListing",
     "TrainingDataReport",
     "UseVerdict",
     "audit_licenses",
@@ -26,6 +28,7 @@ __all__ = [
     "describe_dataset",
     "describe_path",
     "list_datasets",
+    "list_models",
     "lookup_image",
     "lookup_path",
     "lookup_text",

@@ -161,7 +161,9 @@ def _hamming(stored: np.ndarray | np.integer, probe: int) -> np.ndarray:
 
 
 def _with_locations(session: Session, matches: list[Match]) -> list[Match]:
-    """Attach where each match occurs and every model trained on it; best matches first."""
+    """Attach where each match occurs and every model trained on it; best matches first.
+    Records no version holds any more (vanished from their files, or their dataset deleted)
+    are kept, never deleted, but are no longer where the work is found."""
     if not matches:
         return []
     graph = LineageGraph.load(session)
@@ -176,4 +178,5 @@ def _with_locations(session: Session, matches: list[Match]) -> list[Match]:
         match.models = {
             name: [describe_path(path) for path in paths] for name, paths in reached.items()
         }
-    return sorted(matches, key=lambda match: (not match.exact, -match.similarity, match.sha256))
+    held = [match for match in matches if match.locations]
+    return sorted(held, key=lambda match: (not match.exact, -match.similarity, match.sha256))

@@ -12,7 +12,15 @@ from lineage.licenses import license_facts
 from lineage.query.graph import InclusionPath, LineageGraph, describe_path
 from lineage.query.license_audit import audit_version
 from lineage.store import find_model
-from lineage.store.schema import Dataset, DatasetVersion, License, Occurrence, Record, Source
+from lineage.store.schema import (
+    Dataset,
+    DatasetRemoval,
+    DatasetVersion,
+    License,
+    Occurrence,
+    Record,
+    Source,
+)
 from lineage.vocabulary import TrainingUse
 
 
@@ -89,6 +97,18 @@ class DatasetUse:
 
 
 @dataclass(frozen=True)
+class RemovedVersion:
+    """A dataset version that trained a model of the lineage, deleted since: what it was."""
+
+    dataset: str
+    version: str
+    manifest_hash: str | None
+    records: int
+    trained_models: list[str]
+    removed_at: str
+
+
+@dataclass(frozen=True)
 class ModelInLineage:
     name: str
     path: InclusionPath
@@ -104,10 +124,15 @@ class TrainingDataReport:
     datasets: list[DatasetUse]
     distinct_records: int
     licenses: list[LicenseCount]
+    # Versions a model of the lineage was trained on that were deleted since (with --force).
+    removed: list[RemovedVersion] = field(default_factory=list)
 
     @property
     def flags(self) -> tuple[str, ...]:
-        return tuple(sorted({flag for use in self.datasets for flag in use.flags}))
+        flags = {flag for use in self.datasets for flag in use.flags}
+        if self.removed:
+            flags.add("training-data-deleted")
+        return tuple(sorted(flags))
 
     @property
     def models_without_data(self) -> list[str]:
@@ -132,6 +157,7 @@ class TrainingDataReport:
             },
             "flags": list(self.flags),
             "models_without_recorded_training_data": self.models_without_data,
+            "removed_datasets": [vars(entry) for entry in self.removed],
         }
 
 
@@ -165,16 +191,36 @@ def trained_on(session: Session, model_name: str) -> TrainingDataReport:
     ]
     uses.sort(key=lambda use: (not use.direct, use.dataset, use.version))
     version_ids = list(reached)
+    lineage = [
+        ModelInLineage(graph.model_names[ancestor], path, graph.has_training_data(ancestor))
+        for ancestor, path in graph.ancestor_models(model.id)
+    ]
     return TrainingDataReport(
         model=model.name,
-        models=[
-            ModelInLineage(graph.model_names[ancestor], path, graph.has_training_data(ancestor))
-            for ancestor, path in graph.ancestor_models(model.id)
-        ],
+        models=lineage,
         datasets=uses,
         distinct_records=_distinct_records(session, version_ids),
         licenses=license_counts(session, version_ids),
+        removed=_removed(session, {entry.name for entry in lineage}),
     )
+
+
+def _removed(session: Session, model_names: set[str]) -> list[RemovedVersion]:
+    """Removals that name a model of the lineage; the table is small, and JSON membership
+    is written differently on every database, so it is read whole."""
+    removals = session.scalars(select(DatasetRemoval).order_by(DatasetRemoval.id))
+    return [
+        RemovedVersion(
+            removal.dataset,
+            removal.version,
+            removal.manifest_hash,
+            removal.record_count,
+            sorted(set(removal.trained_models) & model_names),
+            removal.removed_at.isoformat(),
+        )
+        for removal in removals
+        if model_names.intersection(removal.trained_models)
+    ]
 
 
 def _versions(session: Session, version_ids: list[int]) -> dict[int, DatasetVersion]:

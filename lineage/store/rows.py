@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -16,9 +16,14 @@ from lineage.licenses import license_facts, normalize_license
 from lineage.store.schema import (
     Base,
     Dataset,
+    DatasetDerivation,
     DatasetVersion,
+    IngestError,
+    IngestRun,
     License,
+    LicenseEvidence,
     Model,
+    Occurrence,
     Source,
     TrainingInput,
     TrainingRun,
@@ -185,3 +190,24 @@ def find_model(session: Session, name: str) -> Model:
     if model is None:
         raise NotFoundError(f"no model named {name!r}")
     return model
+
+
+def delete_version(session: Session, version: DatasetVersion) -> None:
+    """The version and every row that hangs on it: occurrences, licence evidence, ingest runs
+    and their errors, training inputs and derivations. Records stay: they are never deleted
+    (the band index keeps no tombstones), and content held by no version is found nowhere."""
+    run_ids = select(IngestRun.id).where(IngestRun.dataset_version_id == version.id)
+    for table, where in (
+        (Occurrence, Occurrence.dataset_version_id == version.id),
+        (LicenseEvidence, LicenseEvidence.dataset_version_id == version.id),
+        (IngestError, IngestError.ingest_run_id.in_(run_ids)),
+        (IngestRun, IngestRun.dataset_version_id == version.id),
+        (TrainingInput, TrainingInput.dataset_version_id == version.id),
+        (
+            DatasetDerivation,
+            (DatasetDerivation.derived_version_id == version.id)
+            | (DatasetDerivation.parent_version_id == version.id),
+        ),
+    ):
+        session.execute(delete(table).where(where))
+    session.delete(version)

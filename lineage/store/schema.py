@@ -228,6 +228,24 @@ class DatasetDerivation(Base):
     created_at: Mapped[datetime]
 
 
+class DatasetRemoval(Base):
+    """A dataset version deleted although models were trained on it or versions derived from
+    it (`dataset delete --force`): what it was, so that their disclosures still name it."""
+
+    __tablename__ = "dataset_removals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dataset: Mapped[str] = mapped_column(String(255))
+    version: Mapped[str] = mapped_column(String(64))
+    manifest_hash: Mapped[str | None] = mapped_column(String(64))
+    record_count: Mapped[int] = mapped_column(BigInteger)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    # Names of the models that were trained on it, and references of the versions derived.
+    trained_models: Mapped[list[str]] = mapped_column(JSON)
+    derived_versions: Mapped[list[str]] = mapped_column(JSON)
+    removed_at: Mapped[datetime]
+
+
 class Model(Base):
     """A trained model, with the card it was registered from."""
 

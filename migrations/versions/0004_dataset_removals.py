@@ -1,0 +1,36 @@
+"""dataset versions deleted with --force, remembered for the models trained on them
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-12-02 14:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0004"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "dataset_removals",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("dataset", sa.String(length=255), nullable=False),
+        sa.Column("version", sa.String(length=64), nullable=False),
+        sa.Column("manifest_hash", sa.String(length=64), nullable=True),
+        sa.Column("record_count", sa.BigInteger(), nullable=False),
+        sa.Column("size_bytes", sa.BigInteger(), nullable=False),
+        sa.Column("trained_models", sa.JSON(), nullable=False),
+        sa.Column("derived_versions", sa.JSON(), nullable=False),
+        sa.Column("removed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dataset_removals")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("dataset_removals")
