@@ -18,7 +18,11 @@ What it measures, on this machine, with corpora generated deterministically in a
    way; the baseline is `imagehash.phash(Image.open(path))` over the same files. In images/s.
    With `--jobs 1` twice: decoding on as many threads as there are cores (the default), and
    on one thread.
-3. Memory: `--big-docs` short documents (~60 words), once in a few JSONL files of
+3. Streaming: with `--jobs 1`, a `.jsonl.zst` of `--jsonl-docs` documents, a `.tar.gz` of the
+   first text corpus and a WebDataset shard of the images (a `.jpg` and a `.json` per
+   sample), each against the same content as plain files, ingested in the same run: there the
+   ratio column is streamed over plain.
+4. Memory: `--big-docs` short documents (~60 words), once in a few JSONL files of
    {"text": ...} and once as as many .txt files in folders of 1,000 (corpora of many small
    files are where per-file state would show),
    ingested in a child process (this script with `--memory-child`), which reports its own peak
@@ -38,12 +42,14 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import json
 import random
 import resource
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -53,6 +59,7 @@ from pathlib import Path
 import datasketch
 import imagehash
 import numpy as np
+import zstandard
 from PIL import Image
 from sqlalchemy import Engine
 
@@ -110,6 +117,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 rows.append(bench_images(work, args.images, args.repeats, jobs, threads=1))
         rows.append(bench_storage_floor(work, args.docs, args.repeats))
         rows.append(bench_jsonl(work, args.jsonl_docs, args.repeats))
+        if 1 in args.jobs:  # over the corpora of the --jobs 1 runs
+            rows += bench_streamed(work, args)
         for words in args.long_doc_words:  # four times the text, in longer documents
             count = max(1, LONG_DOC_TEXT * args.docs * DOC_WORDS // words)
             rows += [bench_text(work, count, args.repeats, jobs, words) for jobs in args.jobs]
@@ -406,6 +415,86 @@ def bench_jsonl(work: Path, count: int, repeats: int) -> Row:
     )
     label = f"text: {count} docs x {DOC_WORDS} words in one JSONL ({megabytes:.1f} MB), --jobs 1"
     return Row(label, "MB/s", rates(megabytes, ingest), rates(megabytes, baseline))
+
+
+def bench_streamed(work: Path, args: argparse.Namespace) -> list[Row]:
+    """Compressed files and archives against the same content as plain files, ingested the
+    same way in the same run: the "baseline" column is the plain files' rate here, so the
+    ratio is what streaming keeps of it (the target is 0.8 or more)."""
+    plain_jsonl = work / "stream-jsonl"
+    plain_jsonl.mkdir()
+    lines = "".join(
+        json.dumps({"text": text}) + "\n" for text in documents(args.jsonl_docs, DOC_WORDS, 4)
+    ).encode()
+    (plain_jsonl / "part-0.jsonl").write_bytes(lines)
+    zst = work / "stream-zst"
+    zst.mkdir()
+    (zst / "part-0.jsonl.zst").write_bytes(zstandard.ZstdCompressor().compress(lines))
+    texts = work / f"text-{DOC_WORDS}"  # bench_text's corpus
+    tar_gz = work / "stream-tar-gz"
+    tar_gz.mkdir()
+    with tarfile.open(tar_gz / "docs.tar.gz", "w:gz") as archive:
+        archive.add(texts, arcname="docs")
+    images = work / "images"  # bench_images's corpus
+    shard = work / "stream-webdataset"
+    shard.mkdir()
+    with tarfile.open(shard / "shard-000000.tar", "w") as archive:
+        for path in sorted(images.iterdir()):
+            archive.add(path, arcname=f"{path.stem}.jpg")
+            sample = json.dumps({"url": f"https://images.example/{path.name}"}).encode()
+            info = tarfile.TarInfo(f"{path.stem}.json")
+            info.size = len(sample)
+            archive.addfile(info, io.BytesIO(sample))
+    megabytes = len(lines) / MB
+    text_megabytes = sum(path.stat().st_size for path in texts.iterdir()) / MB
+    workloads = [
+        (
+            f"streamed: {args.jsonl_docs} docs, .jsonl.zst / .jsonl",
+            zst,
+            plain_jsonl,
+            args.jsonl_docs,
+            megabytes,
+            "MB/s",
+        ),
+        (
+            f"streamed: {args.docs} docs, .tar.gz / folder of .txt",
+            tar_gz,
+            texts,
+            args.docs,
+            text_megabytes,
+            "MB/s",
+        ),
+        (
+            f"streamed: {args.images} JPEG, WebDataset .tar / folder",
+            shard,
+            images,
+            args.images,
+            args.images,
+            "img/s",
+        ),
+    ]
+    return [streamed_row(work, args.repeats, *workload) for workload in workloads]
+
+
+def streamed_row(
+    work: Path,
+    repeats: int,
+    label: str,
+    streamed: Path,
+    plain: Path,
+    count: int,
+    amount: float,
+    unit: str,
+) -> Row:
+    """Rates of ingesting `streamed` and `plain`, which hold the same `count` records,
+    alternating."""
+    streamed_seconds, plain_seconds = [], []
+    for run in range(repeats):
+        db = work / f"{streamed.name}-{run}.db"
+        streamed_seconds.append(ingest_once(streamed, f"sqlite:///{db}", count))
+        db = work / f"{streamed.name}-plain-{run}.db"
+        plain_seconds.append(ingest_once(plain, f"sqlite:///{db}", count))
+    return Row(label, unit, rates(amount, streamed_seconds), rates(amount, plain_seconds))
 
 
 def load_compiled_signer() -> None:

@@ -132,8 +132,10 @@ def guarded(
     max_bytes: int,
     consumed: Callable[[], int] | None = None,
 ) -> io.BufferedReader:
-    """A buffered stream over `source` that GuardedReader bounds."""
-    return io.BufferedReader(GuardedReader(source, locator, limits, max_bytes, consumed))
+    """A buffered stream over `source` that GuardedReader bounds, a chunk at a time: archive
+    readers ask for headers of a few hundred bytes, which a small buffer would pass on."""
+    raw = GuardedReader(source, locator, limits, max_bytes, consumed)
+    return io.BufferedReader(raw, buffer_size=CHUNK_BYTES)
 
 
 def read_whole(stream: BinaryIO, limit: int, locator: str) -> bytes:

@@ -24,8 +24,9 @@ from lineage.ingest.licensing import LicensePrecedence
 from lineage.ingest.options import IngestOptions, IngestProgress, IngestSummary, ProblemReport
 from lineage.ingest.vanished import SeenLocators
 from lineage.ingest.writer import Batch, BatchStore, ContentKey, Pending
-from lineage.store import ensure_source, session_scope
+from lineage.store import session_scope
 from lineage.store.records import stored_by_hash
+from lineage.store.rows import ensure_sources
 from lineage.vocabulary import RecordKind
 
 # Batches whose fingerprints the workers compute while this thread stores the one before.
@@ -123,18 +124,21 @@ class IngestPipeline:
                 sha256=hashlib.sha256(item.data).hexdigest(),
                 license_id=license_id,
                 license_origin=origin,
-                source_id=self._source_id(item.source_uri or self.options.source or file.root.uri),
+                source_uri=item.source_uri or self.options.source or file.root.uri,
             )
         )
         self.pending_bytes += len(item.data)
         if len(self.pending) >= self.options.batch_size or self.pending_bytes >= BATCH_BYTES:
             self._flush()
 
-    def _source_id(self, uri: str) -> int:
-        if uri not in self.source_ids:
+    def _resolve_sources(self, pending: list[Pending]) -> None:
+        """The source ids of a batch's entries, the new sources created all at once."""
+        new = {entry.source_uri for entry in pending} - self.source_ids.keys()
+        if new:
             with session_scope(self.engine) as session:
-                self.source_ids[uri] = ensure_source(session, uri).id
-        return self.source_ids[uri]
+                self.source_ids.update(ensure_sources(session, sorted(new)))
+        for entry in pending:
+            entry.source_id = self.source_ids[entry.source_uri]
 
     def _flush(self) -> None:
         """Close the pending batch; store the oldest in flight once more than PIPELINE_DEPTH
@@ -151,6 +155,7 @@ class IngestPipeline:
         """Start fingerprinting what is neither stored as that kind nor in an earlier batch in
         flight. By content and kind: the same bytes may be a broken picture and a valid text,
         and the picture is checked (and its problem reported) whichever came first."""
+        self._resolve_sources(pending)
         hashes = list({entry.sha256 for entry in pending})
         with session_scope(self.engine) as session:
             stored = stored_by_hash(session, hashes)

@@ -34,13 +34,15 @@ ContentKey = tuple[str, str]
 
 @dataclass(slots=True)  # not frozen: one per document, and frozen init costs thrice
 class Pending:
-    """An item read, with its hash and the ids of its licence and source."""
+    """An item read, with its hash, the id of its licence row, and its source: the URI as
+    read, and the id of its row once its batch has closed."""
 
     item: ContentItem
     sha256: str
     license_id: int
     license_origin: str
-    source_id: int
+    source_uri: str
+    source_id: int = 0
 
     @property
     def key(self) -> ContentKey:

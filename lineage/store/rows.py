@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from lineage.errors import InputError, NotFoundError
 from lineage.licenses import license_facts, normalize_license
+from lineage.store.bulk import rows_in
 from lineage.store.schema import (
     Base,
     Dataset,
@@ -31,6 +33,9 @@ from lineage.store.schema import (
 from lineage.vocabulary import SourceKind
 
 DEFAULT_VERSION = "1"
+# Source rows created by one statement (4 parameters each, under the parameter limit).
+SOURCE_ROWS = 5000
+_SOURCE_IDS = "SELECT uri, id FROM sources WHERE uri IN ({})"
 # Names and versions appear in NAME@VERSION references, so neither may contain "@".
 _NAME = re.compile(r"^[\w][\w.+/:-]*$")
 HUB_SCHEMES = ("hf", "hub")
@@ -48,17 +53,15 @@ def ensure_license(session: Session, expression: str | None) -> License:
     if found is not None:
         return found
     facts = license_facts(spdx)
-    _insert_unless_there(
-        session,
-        License,
-        "spdx",
-        spdx=spdx,
-        category=str(facts.category),
-        commercial_use=facts.commercial_use,
-        attribution_required=facts.attribution_required,
-        share_alike=facts.share_alike,
-        derivatives_allowed=facts.derivatives_allowed,
-    )
+    row = {
+        "spdx": spdx,
+        "category": str(facts.category),
+        "commercial_use": facts.commercial_use,
+        "attribution_required": facts.attribution_required,
+        "share_alike": facts.share_alike,
+        "derivatives_allowed": facts.derivatives_allowed,
+    }
+    _insert_unless_there(session, License, "spdx", [row])
     return session.scalars(query).one()
 
 
@@ -75,26 +78,38 @@ def source_kind(uri: str) -> SourceKind:
 
 
 def ensure_source(session: Session, uri: str) -> Source:
-    query = select(Source).where(Source.uri == uri)
-    found = session.scalar(query)
-    if found is not None:
-        return found
+    ensure_sources(session, [uri])
+    return session.scalars(select(Source).where(Source.uri == uri)).one()
+
+
+def ensure_sources(session: Session, uris: Sequence[str]) -> dict[str, int]:
+    """The ids of the source rows of these URIs, the missing ones created: in a few
+    statements however many there are (a crawl's items each have a URL of their own)."""
+    found: dict[str, int] = dict(rows_in(session, _SOURCE_IDS, list(dict.fromkeys(uris))))
+    missing = sorted(set(uris) - found.keys())
+    now = utc_now()
+    for start in range(0, len(missing), SOURCE_ROWS):
+        rows = [_source_row(uri, now) for uri in missing[start : start + SOURCE_ROWS]]
+        _insert_unless_there(session, Source, "uri", rows)
+    if missing:
+        found.update(rows_in(session, _SOURCE_IDS, missing))
+    return found
+
+
+def _source_row(uri: str, now: datetime) -> dict[str, Any]:
     kind = source_kind(uri)
     domain = (urlsplit(uri).hostname or None) if kind is SourceKind.WEB else None
-    _insert_unless_there(
-        session, Source, "uri", uri=uri, kind=kind, domain=domain, first_seen_at=utc_now()
-    )
-    return session.scalars(query).one()
+    return {"uri": uri, "kind": kind.value, "domain": domain, "first_seen_at": now}
 
 
-def _insert_unless_there(session: Session, model: type[Base], key: str, **values: Any) -> None:
+def _insert_unless_there(
+    session: Session, model: type[Base], key: str, rows: list[dict[str, Any]]
+) -> None:
     """Insert a row unless one with the same unique `key` is there: one another ingest is
     inserting at the same moment is waited for and kept, where a plain INSERT would fail the
     second ingest on the unique constraint (PostgreSQL; SQLite takes writers in turn)."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(
-        dialect.insert(model).values(**values).on_conflict_do_nothing(index_elements=[key])
-    )
+    session.execute(dialect.insert(model).values(rows).on_conflict_do_nothing(index_elements=[key]))
 
 
 def split_ref(ref: str) -> tuple[str, str | None]:

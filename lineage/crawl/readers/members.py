@@ -28,7 +28,7 @@ from lineage.crawl.items import (
     Skipped,
 )
 from lineage.crawl.readers.rows import first_string, url_of
-from lineage.crawl.streams import MemoryBlob, StreamBlob, read_whole
+from lineage.crawl.streams import MemoryBlob, StreamBlob
 from lineage.errors import InputError
 from lineage.vocabulary import LicenseOrigin, member_locator
 
@@ -39,11 +39,13 @@ LICENSE_KEYS = ("license", "licence", "license_id", "license_spdx")
 
 @dataclass(frozen=True)
 class Member:
-    """A regular file inside an archive: its name, size and how to open it."""
+    """A regular file inside an archive: its name and size, how to open it as a stream, and
+    how to read it whole (for a small one: a stream costs more than such a member's bytes)."""
 
     name: str
     size: int
     open: Callable[[], BinaryIO]
+    read: Callable[[], bytes]
 
 
 # A member to read, or what was refused or passed over instead.
@@ -92,8 +94,7 @@ def read_members(
             yield from _read_sample(sample, options, reader_of)
             sample, sample_key = [], key
         if entry.size <= SAMPLE_MEMBER_BYTES:
-            with entry.open() as stream:
-                content = read_whole(stream, SAMPLE_MEMBER_BYTES, locator)
+            content = entry.read()
             sample.append(MemoryBlob(locator, posixpath.basename(entry.name), content))
         else:
             yield from _read_sample(sample, options, reader_of)
@@ -169,14 +170,15 @@ def _read_member(blob: Blob, options: ReadOptions, reader_of: ReaderOf) -> ReadR
         yield ItemProblem(blob.locator, type(exc).__name__, str(exc), whole=True)
 
 
-def members_of(
-    archive: Blob,
-    listed: Iterable[tuple[str, str | None, int, Callable[[], BinaryIO]]],
-    options: ReadOptions,
-) -> Iterator[Entry]:
-    """Each listed (name, kind, size, open) as a member to read, or refused: a kind names a
-    member that is not a regular file; directories and hidden members are left out."""
-    for count, (name, kind, size, opener) in enumerate(listed, start=1):
+# What an archive module lists of each member: its name, its kind (None for a regular file),
+# its size, and how to open it and read it whole.
+Listed = tuple[str, str | None, int, Callable[[], BinaryIO], Callable[[], bytes]]
+
+
+def members_of(archive: Blob, listed: Iterable[Listed], options: ReadOptions) -> Iterator[Entry]:
+    """Each listed member as a member to read, or refused: a kind names a member that is not
+    a regular file; directories and hidden members are left out."""
+    for count, (name, kind, size, opener, reader) in enumerate(listed, start=1):
         if count > options.limits.max_members:
             yield ItemProblem(
                 archive.locator,
@@ -190,4 +192,4 @@ def members_of(
             locator = member_locator(archive.locator, name)
             yield ItemProblem(locator, "RefusedMember", f"{locator}: {reason}", whole=True)
         elif kind != "directory" and not any(part.startswith(".") for part in name.split("/")):
-            yield Member(name, size, opener)
+            yield Member(name, size, opener, reader)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from lineage.crawl.items import Blob, ReadOptions, ReadResult
-from lineage.crawl.readers.members import ReaderOf, members_of, read_members
+from lineage.crawl.readers.members import Listed, ReaderOf, members_of, read_members
 from lineage.crawl.streams import guarded
 from lineage.errors import InputError
 from lineage.vocabulary import member_locator
@@ -30,13 +30,11 @@ def tar_reader(reader_of: ReaderOf) -> Callable[[Blob, ReadOptions], ReadResult]
     return read_tar
 
 
-def _listed(
-    archive: tarfile.TarFile, locator: str, options: ReadOptions
-) -> Iterator[tuple[str, str | None, int, Callable[[], BinaryIO]]]:
+def _listed(archive: tarfile.TarFile, locator: str, options: ReadOptions) -> Iterator[Listed]:
     try:
         for member in archive:
             opener = _opener(archive, member, locator, options)
-            yield member.name, _kind(member), member.size, opener
+            yield member.name, _kind(member), member.size, opener, _reader(archive, member, locator)
     except tarfile.TarError as exc:
         raise InputError(f"{locator}: corrupt tar archive: {exc}") from exc
 
@@ -49,6 +47,20 @@ def _kind(member: tarfile.TarInfo) -> str | None:
     if member.issym() or member.islnk():
         return "link"
     return "device or special file"
+
+
+def _reader(archive: tarfile.TarFile, member: tarfile.TarInfo, locator: str) -> Callable[[], bytes]:
+    """The member's bytes in one read: its size is exact, and small members were asked for."""
+
+    def read_member() -> bytes:
+        stream = archive.extractfile(member)
+        try:
+            return stream.read() if stream is not None else b""
+        except (tarfile.TarError, OSError, EOFError) as exc:
+            name = member_locator(locator, member.name)
+            raise InputError(f"{name}: corrupt tar member: {exc}") from exc
+
+    return read_member
 
 
 def _opener(

@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from lineage.crawl.items import Blob, ReadOptions, ReadResult
-from lineage.crawl.readers.members import ReaderOf, members_of, read_members
-from lineage.crawl.streams import guarded
+from lineage.crawl.readers.members import Listed, ReaderOf, members_of, read_members
+from lineage.crawl.streams import guarded, read_whole
 from lineage.errors import InputError
 from lineage.vocabulary import member_locator
 
@@ -34,11 +34,19 @@ def zip_reader(reader_of: ReaderOf) -> Callable[[Blob, ReadOptions], ReadResult]
     return read_zip
 
 
-def _listed(
-    archive: zipfile.ZipFile, locator: str, options: ReadOptions
-) -> Iterator[tuple[str, str | None, int, Callable[[], BinaryIO]]]:
+def _listed(archive: zipfile.ZipFile, locator: str, options: ReadOptions) -> Iterator[Listed]:
     for info in archive.infolist():
-        yield info.filename, _kind(info), info.file_size, _opener(archive, info, locator, options)
+        opener = _opener(archive, info, locator, options)
+        name = member_locator(locator, info.filename)
+        yield info.filename, _kind(info), info.file_size, opener, _reader(opener, name, options)
+
+
+def _reader(opener: Callable[[], BinaryIO], name: str, options: ReadOptions) -> Callable[[], bytes]:
+    def read_member() -> bytes:
+        with opener() as stream:
+            return read_whole(stream, options.limits.max_whole_bytes, name)
+
+    return read_member
 
 
 def _kind(info: zipfile.ZipInfo) -> str | None:
