@@ -25,6 +25,8 @@ def sample_db(run_cli) -> None:
         ("ingest", SAMPLE_DATA / "recipes", "--dataset", "recipes", "--text-field", "method"),
         ("ingest", SAMPLE_DATA / "images", "--dataset", "images"),
         ("ingest", SAMPLE_DATA / "photo-submissions", "--dataset", "photo-submissions"),
+        ("ingest", SAMPLE_DATA / "hedgerow-forum.jsonl.gz", "--dataset", "hedgerow-forum"),
+        ("ingest", SAMPLE_DATA / "garden-shard-000000.tar", "--dataset", "garden-shard"),
         ("model", "register", "base-lm", "--card", SAMPLE_DATA / "models" / "base-lm.md"),
         (
             "model",
@@ -49,8 +51,10 @@ def test_fine_tuned_model_sees_its_own_and_its_base_models_data(sample_db, run_c
         "recipes": ["via base model base-lm (fine-tune)"],
         "images": ["via base model base-lm (fine-tune)"],
         "photo-submissions": ["via base model base-lm (fine-tune)"],
+        "hedgerow-forum": ["via base model base-lm (fine-tune)"],
+        "garden-shard": ["via base model base-lm (fine-tune)"],
     }
-    assert report["totals"]["distinct_records"] == 12 + 40 + 12 + 24 + 4
+    assert report["totals"]["distinct_records"] == 12 + 40 + 12 + 24 + 4 + 8 + 4 + 4
 
 
 def test_licences_come_from_rows_argument_card_and_licence_files(sample_db, run_cli):
@@ -62,6 +66,11 @@ def test_licences_come_from_rows_argument_card_and_licence_files(sample_db, run_
     assert licences["recipes"] == {"CC-BY-SA-4.0": 12}
     assert licences["images"] == {"CC0-1.0": 24}
     assert licences["photo-submissions"] == {"CC-BY-4.0": 3, "CC-BY-NC-4.0": 1}
+    assert licences["hedgerow-forum"] == {"CC0-1.0": 8}
+    assert licences["garden-shard"] == {"CC0-1.0": 8}  # 4 pictures, 4 captions
+    shard = next(d for d in report["datasets"] if d["dataset"] == "garden-shard")
+    assert {source["domain"] for source in shard["sources"]} == {"photos.example.net"}
+    assert sum(source["records"] for source in shard["sources"]) == 8  # a URL per sample
     assert licences["qa-pairs"] == {
         "CC-BY-4.0": 19,
         "CC-BY-SA-4.0": 7,
