@@ -48,6 +48,11 @@ def model_group() -> None:
 )
 @click.option("--license", "license_", metavar="SPDX", help="The model's own licence.")
 @click.option(
+    "--external",
+    is_flag=True,
+    help="Record --dataset names that were not ingested by name, their content unknown.",
+)
+@click.option(
     "--card",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Model card whose front matter (datasets, base_model...) fills what is not given.",
@@ -60,6 +65,7 @@ def register(
     base_models: tuple[str, ...],
     relation: str | None,
     license_: str | None,
+    external: bool,
     card: Path | None,
 ) -> None:
     """Record a training run of model NAME on datasets, optionally from base models."""
@@ -70,6 +76,7 @@ def register(
         relation=relation,
         license=license_,
         card=read_card(card) if card else None,
+        external=external,
     ).merged_with_card()
     with state.session() as session:
         run = register_model(session, registration)

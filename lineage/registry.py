@@ -10,10 +10,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lineage.crawl import Card
-from lineage.errors import InputError
+from lineage.errors import InputError, NotFoundError
 from lineage.query.graph import LineageGraph
 from lineage.store import ensure_dataset_version, ensure_license, resolve_dataset_version, split_ref
-from lineage.store.rows import check_name, delete_version, find_dataset, trained_models, utc_now
+from lineage.store.rows import (
+    check_name,
+    delete_version,
+    ensure_external_dataset,
+    find_dataset,
+    trained_models,
+    utc_now,
+)
 from lineage.store.schema import (
     DatasetDerivation,
     DatasetRemoval,
@@ -47,6 +54,9 @@ class ModelRegistration:
     relation: str | None = None
     license: str | None = None
     card: Card | None = None
+    # Datasets not ingested are recorded by name (external, their content unknown) rather
+    # than refused; a card's datasets always may be, as cards name hub datasets.
+    external: bool = False
 
     def merged_with_card(self) -> ModelRegistration:
         """Fill what the command line left out from the card's front matter."""
@@ -54,6 +64,7 @@ class ModelRegistration:
             return self
         hub_relation = str(self.card.metadata.get("base_model_relation") or "")
         return ModelRegistration(
+            external=self.external or not self.datasets,
             name=self.name,
             datasets=self.datasets or tuple(self.card.strings("datasets")),
             base_models=self.base_models or tuple(self.card.strings("base_model")),
@@ -75,7 +86,7 @@ def register_model(session: Session, registration: ModelRegistration) -> Trainin
     """
     registration = registration.merged_with_card()
     _check_relation(registration)
-    versions = [resolve_dataset_version(session, ref) for ref in registration.datasets]
+    versions = [_trained_on(session, ref, registration.external) for ref in registration.datasets]
     model = _ensure_model(session, registration.name)
     if registration.license:
         model.license = ensure_license(session, registration.license)
@@ -88,6 +99,16 @@ def register_model(session: Session, registration: ModelRegistration) -> Trainin
     run = _existing_run(session, model, versions) or _new_run(session, model, versions)
     session.flush()
     return run
+
+
+def _trained_on(session: Session, ref: str, external: bool) -> DatasetVersion:
+    """The dataset version a run consumed: ingested, or else, where allowed, external."""
+    if external:
+        return ensure_external_dataset(session, ref)
+    try:
+        return resolve_dataset_version(session, ref)
+    except NotFoundError as exc:
+        raise NotFoundError(f"{exc}; --external records it by name, content not ingested") from exc
 
 
 def _check_relation(registration: ModelRegistration) -> None:

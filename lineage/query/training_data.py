@@ -57,6 +57,8 @@ class DatasetUse:
     # Records whose own metadata reserves AI training ("notAllowed") or sets conditions.
     training_use: dict[str, int] = field(default_factory=dict)
     license_conflict: bool = False
+    # Known by name only: what it holds was not ingested, so nothing of it is counted.
+    external: bool = False
 
     @property
     def ref(self) -> str:
@@ -71,6 +73,8 @@ class DatasetUse:
             flags.add("training-constrained")
         if self.license_conflict:
             flags.add("license-understated")
+        if self.external:
+            flags.add("content-not-ingested")
         return tuple(sorted(flags))
 
     @property
@@ -92,6 +96,7 @@ class DatasetUse:
             "licenses": [vars(entry) | {"flags": list(entry.flags)} for entry in self.licenses],
             "sources": [vars(entry) for entry in self.sources],
             "training_use": self.training_use,
+            "content_ingested": not self.external,
             "flags": list(self.flags),
         }
 
@@ -249,6 +254,7 @@ def _dataset_use(
         sources=source_counts(session, version.id),
         training_use=training_use_counts(session, [version.id]),
         license_conflict=audit_version(session, version, graph).understated,
+        external=version.dataset.external,
     )
 
 

@@ -200,6 +200,20 @@ def ensure_dataset_version(session: Session, name: str, version: str | None) -> 
     return created
 
 
+def ensure_external_dataset(session: Session, ref: str) -> DatasetVersion:
+    """The version `NAME@V` of a dataset known by name only (its content not ingested),
+    created if new; a dataset whose content was ingested is not turned external."""
+    name, version = split_ref(ref)
+    dataset = dataset_named(session, name)
+    if dataset is not None and not dataset.external:
+        return resolve_dataset_version(session, ref)
+    if dataset is None:
+        check_name(name, "dataset name")
+        session.add(Dataset(name=name, created_at=utc_now(), external=True))
+        session.flush()
+    return ensure_dataset_version(session, name, version)
+
+
 def find_model(session: Session, name: str) -> Model:
     model = session.scalar(select(Model).where(Model.name == name))
     if model is None:

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, configure_mappers, mapped_column, relationship
 
@@ -137,7 +138,8 @@ class ImageKey(Base):
 
 
 class Dataset(Base):
-    """A named collection of content, with the card that describes it."""
+    """A named collection of content, with the card that describes it. An `external` one is
+    known by name only (a hub dataset a model card names): its content was not ingested."""
 
     __tablename__ = "datasets"
 
@@ -147,6 +149,7 @@ class Dataset(Base):
     card: Mapped[dict[str, Any] | None]
     declared_license_id: Mapped[int | None] = mapped_column(ForeignKey("licenses.id"))
     created_at: Mapped[datetime]
+    external: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     versions: Mapped[list[DatasetVersion]] = relationship(
         back_populates="dataset", order_by="DatasetVersion.id"

@@ -1,4 +1,5 @@
-"""dataset versions deleted with --force, remembered for the models trained on them
+"""dataset versions deleted with --force, remembered for the models trained on them; datasets
+known by name only (external)
 
 Revision ID: 0004
 Revises: 0003
@@ -30,7 +31,13 @@ def upgrade() -> None:
         sa.Column("removed_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_dataset_removals")),
     )
+    with op.batch_alter_table("datasets", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("external", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("datasets", schema=None) as batch_op:
+        batch_op.drop_column("external")
     op.drop_table("dataset_removals")
