@@ -305,3 +305,18 @@ def test_reingest_follows_members_and_keeps_what_a_refused_member_held(
 
     assert changed["occurrences_removed"] == 1
     assert sorted(_occurrences(db_url)) == ["corpus/a.tar!/m0.txt", "corpus/a.tar!/m2.txt"]
+
+
+def test_members_sharing_one_key_are_read_a_bounded_sample_at_a_time(
+    tmp_path: Path, run_cli, db_url
+):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    members = {f"page.{number}.txt": make_document(number).encode() for number in range(150)}
+    members["page.json"] = b"[" * 100_000 + b"]" * 100_000  # deep enough to exhaust a parser
+    _tar(corpus / "flat.tar", members)
+
+    summary = _ingest(run_cli, corpus, "--dataset", "d")
+
+    assert len(_occurrences(db_url)) == 150
+    assert set(_problems(summary)) <= {"corpus/flat.tar!/page.json"}

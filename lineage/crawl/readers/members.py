@@ -32,8 +32,11 @@ from lineage.crawl.streams import MemoryBlob, StreamBlob
 from lineage.errors import InputError
 from lineage.vocabulary import LicenseOrigin, member_locator
 
-# Members this small are read whole as they stream by, so a sample can be read together.
+# Members this small are read whole as they stream by, so a sample can be read together; a
+# sample is read once it holds this many members or bytes, whatever follows.
 SAMPLE_MEMBER_BYTES = 16 * 1024 * 1024
+SAMPLE_MEMBERS = 64
+SAMPLE_BYTES = 64 * 1024 * 1024
 LICENSE_KEYS = ("license", "licence", "license_id", "license_spdx")
 
 
@@ -90,11 +93,16 @@ def read_members(
             )
         locator = member_locator(archive.locator, entry.name)
         key = sample_key_of(entry.name)
-        if key != sample_key:
+        full = len(sample) >= SAMPLE_MEMBERS or sum(len(b.content) for b in sample) > SAMPLE_BYTES
+        if key != sample_key or full:
             yield from _read_sample(sample, options, reader_of)
             sample, sample_key = [], key
         if entry.size <= SAMPLE_MEMBER_BYTES:
-            content = entry.read()
+            try:
+                content = entry.read()
+            except InputError as exc:
+                yield ItemProblem(locator, type(exc).__name__, str(exc), whole=True)
+                continue
             sample.append(MemoryBlob(locator, posixpath.basename(entry.name), content))
         else:
             yield from _read_sample(sample, options, reader_of)
@@ -131,7 +139,7 @@ def _read_sample(sample: list[MemoryBlob], options: ReadOptions, reader_of: Read
 def _sample_metadata(blob: MemoryBlob) -> dict[str, Any]:
     try:
         value = json.loads(blob.content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise InputError(f"{blob.locator}: sample metadata is not JSON: {exc}") from exc
     if not isinstance(value, dict):
         raise InputError(f"{blob.locator}: sample metadata must be a JSON object")
