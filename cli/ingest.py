@@ -157,12 +157,9 @@ def _print_summary(summary: IngestSummary) -> None:
         licences = ", ".join(f"{spdx} {count}" for spdx, count in sorted(summary.licenses.items()))
         out.print(f"  licences: {licences}")
     if summary.skipped:
-        reasons = ", ".join(
-            f"{count} {reason}" for reason, count in summary.skipped_by_reason.most_common()
-        )
         out.print(
-            f"  skipped {summary.skipped_by_reason.total()} file(s) or member(s): {reasons}; "
-            f"e.g. {summary.skipped[0].path}"
+            f"  skipped {summary.skipped_by_reason.total()} file(s) or member(s): "
+            f"{summary.describe_skipped()}; e.g. {summary.skipped[0].path}"
         )
     if summary.problems:
         table = Table("locator", "problem", title=f"{summary.problem_count} problem(s) recorded")

@@ -108,6 +108,12 @@ class IngestSummary:
         if len(self.skipped) < MAX_SKIPPED_IN_SUMMARY:
             self.skipped.append(skipped)
 
+    def describe_skipped(self) -> str:
+        """What was passed over, by reason: "2 unsupported file type .py, 1 symbolic link"."""
+        return ", ".join(
+            f"{count} {reason}" for reason, count in sorted(self.skipped_by_reason.items())
+        )
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "run_id": self.run_id,

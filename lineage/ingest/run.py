@@ -116,10 +116,8 @@ def _nothing_found(paths: Iterable[Path], summary: IngestSummary) -> str:
     where = ", ".join(str(path) for path in paths)
     if not summary.skipped_by_reason:
         return f"no content found in {where}; nothing was recorded"
-    reasons = ", ".join(
-        f"{count} {reason}" for reason, count in sorted(summary.skipped_by_reason.items())
-    )
-    return f"no supported content in {where} (skipped: {reasons}); nothing was recorded"
+    skipped = summary.describe_skipped()
+    return f"no supported content in {where} (skipped: {skipped}); nothing was recorded"
 
 
 def _record_evidence(
