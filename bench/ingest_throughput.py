@@ -387,7 +387,7 @@ def store_only(
         with session_scope(engine) as session:
             ids = dict(insert_returning(session, Record, RECORD_COLUMNS, rows, ("sha256", "id")))
             occurrences = [
-                (version_id, path.name, ids[sha], source_id, license_id, "unknown")
+                (version_id, path.name, ids[sha], source_id, license_id, "unknown", None, None)
                 for path, sha in zip(batch, hashes, strict=True)
             ]
             insert_rows(session, Occurrence, OCCURRENCE_COLUMNS, occurrences)

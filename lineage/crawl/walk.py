@@ -13,10 +13,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
+from lineage.crawl import splits
 from lineage.crawl.cards import Card, parse_card
 from lineage.crawl.items import Reader, Skipped
 from lineage.crawl.license_evidence import card_evidence, license_file_evidence
 from lineage.crawl.readers import reader_for
+from lineage.crawl.splits import Placement, SplitRule
 from lineage.errors import InputError
 from lineage.licenses import Evidence
 
@@ -77,6 +79,11 @@ class CorpusFile:
                 return handle.readall()
         except OSError as exc:
             raise InputError(f"{self.locator}: cannot read: {exc.strerror}") from exc
+
+    @cached_property
+    def placement(self) -> Placement:
+        """The Hugging Face configuration and split the file is in, where its root has a card."""
+        return self.root.placement(self.locator)
 
     def folder_licenses(self) -> Iterator[Evidence]:
         """What the licence files in this file's folder and above it (up to the root) are,
@@ -143,6 +150,17 @@ class CorpusRoot:
         if path not in self._license_evidence:
             self._license_evidence[path] = license_file_evidence(path, self.locator(path))
         return self._license_evidence[path]
+
+    @cached_property
+    def split_rules(self) -> list[SplitRule] | None:
+        """The card's configurations as rules; None without a card (then there are no splits)."""
+        return splits.split_rules(self.card) if self.card is not None else None
+
+    def placement(self, locator: str) -> Placement:
+        """The configuration and split of the file at `locator` under this root."""
+        if self.split_rules is None or not locator.startswith(f"{self.label}/"):
+            return None, None
+        return splits.placement(locator[len(self.label) + 1 :], self.split_rules)
 
     def card_evidence(self) -> list[Evidence]:
         """What the root's card declares, with where it says so."""

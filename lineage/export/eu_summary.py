@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lineage.query.graph import describe_path
+from lineage.query.scope import Scope, in_scope
 from lineage.query.training_data import (
     DatasetUse,
     TrainingDataReport,
@@ -52,7 +53,6 @@ def build_eu_summary(session: Session, model_name: str) -> dict[str, Any]:
     """The summary as plain data, in the template's order."""
     report = trained_on(session, model_name)
     facts = _version_facts(session, report)
-    version_ids = [entry.version_id for entry in facts]
     return {
         "document": {
             "title": f"Public summary of training content: {report.model}",
@@ -61,9 +61,9 @@ def build_eu_summary(session: Session, model_name: str) -> dict[str, Any]:
             "generator": "lineage",
             "lineage_schema_revision": SCHEMA_REVISION,
         },
-        "general_information": _general_information(session, report, version_ids),
-        "data_sources": _data_sources(session, facts, version_ids),
-        "data_processing": _data_processing(session, report, version_ids),
+        "general_information": _general_information(session, report),
+        "data_sources": _data_sources(session, facts, report.scope),
+        "data_processing": _data_processing(session, report),
         "manifests": [
             {
                 "dataset": e.use.dataset,
@@ -92,9 +92,7 @@ def _version_facts(session: Session, report: TrainingDataReport) -> list[_Versio
     return sorted(facts, key=lambda entry: (entry.use.dataset, entry.use.version))
 
 
-def _general_information(
-    session: Session, report: TrainingDataReport, version_ids: list[int]
-) -> dict[str, Any]:
+def _general_information(session: Session, report: TrainingDataReport) -> dict[str, Any]:
     return {
         "model": report.model,
         "model_lineage": [
@@ -105,17 +103,17 @@ def _general_information(
             }
             for entry in report.models
         ],
-        "modalities": _modalities(session, version_ids),
+        "modalities": _modalities(session, report.scope),
         "total_distinct_records": report.distinct_records,
-        "dataset_versions": len(version_ids),
+        "dataset_versions": len(report.datasets),
     }
 
 
-def _modalities(session: Session, version_ids: list[int]) -> list[dict[str, Any]]:
+def _modalities(session: Session, scope: Scope) -> list[dict[str, Any]]:
     distinct = (
         select(Record.id, Record.kind, Record.size_bytes)
         .join(Occurrence, Occurrence.record_id == Record.id)
-        .where(Occurrence.dataset_version_id.in_(version_ids))
+        .where(in_scope(scope))
         .distinct()
         .subquery()
     )
@@ -143,9 +141,7 @@ def _dataset_entry(entry: _VersionFacts) -> dict[str, Any]:
     }
 
 
-def _data_sources(
-    session: Session, facts: list[_VersionFacts], version_ids: list[int]
-) -> dict[str, Any]:
+def _data_sources(session: Session, facts: list[_VersionFacts], scope: Scope) -> dict[str, Any]:
     def having(kind: str) -> list[dict[str, Any]]:
         return [_dataset_entry(entry) for entry in facts if entry.source_kinds.get(kind)]
 
@@ -154,7 +150,7 @@ def _data_sources(
         "private_datasets_licensed": having(SourceKind.VENDOR),
         "crawled_data": {
             "datasets": having(SourceKind.WEB),
-            "top_domains_by_size": _top_domains(session, version_ids),
+            "top_domains_by_size": _top_domains(session, scope),
         },
         "user_data": NOT_RECORDED,
         "synthetic_data": [_dataset_entry(entry) for entry in facts if entry.synthetic],
@@ -165,12 +161,12 @@ def _data_sources(
     }
 
 
-def _top_domains(session: Session, version_ids: list[int]) -> dict[str, Any]:
+def _top_domains(session: Session, scope: Scope) -> dict[str, Any]:
     distinct = (
         select(Source.domain, Record.id, Record.size_bytes)
         .join(Occurrence, Occurrence.source_id == Source.id)
         .join(Record, Record.id == Occurrence.record_id)
-        .where(Occurrence.dataset_version_id.in_(version_ids), Source.domain.is_not(None))
+        .where(in_scope(scope), Source.domain.is_not(None))
         .distinct()
         .subquery()
     )
@@ -191,24 +187,20 @@ def _top_domains(session: Session, version_ids: list[int]) -> dict[str, Any]:
     }
 
 
-def _data_processing(
-    session: Session, report: TrainingDataReport, version_ids: list[int]
-) -> dict[str, Any]:
+def _data_processing(session: Session, report: TrainingDataReport) -> dict[str, Any]:
     signalled = session.scalar(
         select(func.count(func.distinct(Source.id)))
         .join(Occurrence, Occurrence.source_id == Source.id)
-        .where(Occurrence.dataset_version_id.in_(version_ids), Source.rights_signals.is_not(None))
+        .where(in_scope(report.scope), Source.rights_signals.is_not(None))
     )
     sources = session.scalar(
-        select(func.count(func.distinct(Occurrence.source_id))).where(
-            Occurrence.dataset_version_id.in_(version_ids)
-        )
+        select(func.count(func.distinct(Occurrence.source_id))).where(in_scope(report.scope))
     )
     return {
         "respect_of_reservation_of_rights": {
             "sources": sources or 0,
             "sources_with_recorded_rights_signals": signalled or 0,
-            "records_by_embedded_training_signal": training_use_counts(session, version_ids),
+            "records_by_embedded_training_signal": training_use_counts(session, report.scope),
             "licenses": [
                 {
                     "license": entry.spdx,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from lineage.export.exporter import Exporter
 from lineage.licenses import license_facts
 from lineage.query import trained_on
+from lineage.query.scope import Scope, in_scope
 from lineage.store import resolve_dataset_version
 from lineage.store.schema import License, Occurrence, Record, Source
 
@@ -27,7 +28,8 @@ def render_notice(session: Session, model_name: str) -> str:
     sections: dict[str, list[str]] = defaultdict(list)
     for use in sorted(report.datasets, key=lambda use: use.ref):
         version = resolve_dataset_version(session, use.ref)
-        for spdx, lines in _sources_by_license(session, version.id).items():
+        scope = {version.id: report.scope[version.id]}
+        for spdx, lines in _sources_by_license(session, scope).items():
             if license_facts(spdx).attribution_required:
                 sections[spdx].append(f"- {use.ref}:")
                 sections[spdx].extend(lines)
@@ -44,13 +46,13 @@ def render_notice(session: Session, model_name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _sources_by_license(session: Session, version_id: int) -> dict[str, list[str]]:
+def _sources_by_license(session: Session, scope: Scope) -> dict[str, list[str]]:
     rows = session.execute(
         select(License.spdx, Source.uri, func.count(func.distinct(Record.id)))
         .join(Occurrence, Occurrence.license_id == License.id)
         .join(Source, Source.id == Occurrence.source_id)
         .join(Record, Record.id == Occurrence.record_id)
-        .where(Occurrence.dataset_version_id == version_id)
+        .where(in_scope(scope))
         .group_by(License.spdx, Source.uri)
         .order_by(License.spdx, Source.uri)
     ).all()

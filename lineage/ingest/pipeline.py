@@ -118,6 +118,7 @@ class IngestPipeline:
         self.summary.records_seen += 1
         self.summary.bytes_read += len(item.data)
         license_id, origin = self.licenses.license_of(file, item)
+        config, split = file.placement
         self.pending.append(
             Pending(
                 item=item,
@@ -125,6 +126,8 @@ class IngestPipeline:
                 license_id=license_id,
                 license_origin=origin,
                 source_uri=item.source_uri or self.options.source or file.root.uri,
+                config=config,
+                split=split,
             )
         )
         self.pending_bytes += len(item.data)

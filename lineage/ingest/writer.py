@@ -42,6 +42,8 @@ class Pending:
     license_id: int
     license_origin: str
     source_uri: str
+    config: str | None
+    split: str | None
     source_id: int = 0
 
     @property
@@ -159,6 +161,8 @@ class BatchWriter:
                 "source_id": entry.source_id,
                 "license_id": entry.license_id,
                 "license_origin": entry.license_origin,
+                "config": entry.config,
+                "split": entry.split,
             }
             current = existing.get(entry.item.locator)
             if current is None:

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lineage.query.graph import LineageGraph, describe_path
-from lineage.query.training_data import license_counts, source_counts
+from lineage.query.scope import whole
+from lineage.query.training_data import license_counts, source_counts, split_counts
 from lineage.store import resolve_dataset_version
 from lineage.store.schema import Dataset, DatasetVersion, IngestRun
 
@@ -64,9 +65,14 @@ def describe_dataset(session: Session, ref: str) -> dict[str, Any]:
         ],
         "licenses": [
             vars(entry) | {"flags": list(entry.flags)}
-            for entry in license_counts(session, [version.id])
+            for entry in license_counts(session, whole([version.id]))
         ],
-        "sources": [vars(entry) for entry in source_counts(session, version.id)],
+        "sources": [vars(entry) for entry in source_counts(session, whole([version.id]))],
+        "splits": {
+            split: records
+            for split, records in sorted(split_counts(session, version.id).items(), key=str)
+            if split is not None
+        },
         "models": list(graph.models_trained_on([version.id])),
         "ingest_runs": _ingest_runs(session, version),
     }

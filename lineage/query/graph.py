@@ -9,11 +9,12 @@ graph is read once from its tables and walked in memory, by one breadth-first wa
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from lineage.query.scope import NO_SPLIT, SplitChoice
 from lineage.store.lineage_tables import LineageTables, read_lineage_tables
 
 BASE_MODEL, DERIVED_DATASET = "base-model", "derived-dataset"
@@ -64,6 +65,8 @@ class LineageGraph:
     versions_consumed: Mapping[int, list[int]]  # by model: the versions its runs consumed
     consuming_models: Mapping[int, list[int]]  # by version: the models whose runs consumed it
     trained_models: set[int] = field(default_factory=set)
+    # By (model, version): the splits the model's runs consumed of the version.
+    input_splits: Mapping[tuple[int, int], SplitChoice] = field(default_factory=dict)
 
     @classmethod
     def load(cls, session: Session) -> LineageGraph:
@@ -83,9 +86,12 @@ class LineageGraph:
         )
         consumed: dict[int, set[int]] = defaultdict(set)
         consuming: dict[int, set[int]] = defaultdict(set)
-        for model_id, version_id in tables.training_inputs:
+        splits: dict[tuple[int, int], SplitChoice] = {}
+        for model_id, version_id, stored in tables.training_inputs:
             consumed[model_id].add(version_id)
             consuming[version_id].add(model_id)
+            key = (model_id, version_id)
+            splits[key] = splits.get(key, NO_SPLIT).union(SplitChoice.stored(stored))
         return cls(
             model_names=names,
             version_refs=refs,
@@ -98,6 +104,7 @@ class LineageGraph:
                 version: sorted(ids, key=names.__getitem__) for version, ids in consuming.items()
             },
             trained_models=set(tables.trained_models),
+            input_splits=splits,
         )
 
     def ancestor_models(self, model_id: int) -> list[tuple[int, InclusionPath]]:
@@ -123,11 +130,24 @@ class LineageGraph:
     def training_data(self, model_id: int) -> dict[int, list[InclusionPath]]:
         """Every dataset version that trained the model, transitively, with all paths to it."""
         reached: dict[int, list[InclusionPath]] = {}
+        for version_id, path, _ in self._reached(model_id):
+            _add_path(reached.setdefault(version_id, []), path)
+        return reached
+
+    def training_splits(self, model_id: int) -> dict[int, SplitChoice]:
+        """The splits of each version in `training_data` that trained the model: those the
+        runs that reached it consumed (a parent version, those consumed of its derivative)."""
+        chosen: dict[int, SplitChoice] = {}
+        for version_id, _, choice in self._reached(model_id):
+            chosen[version_id] = chosen.get(version_id, NO_SPLIT).union(choice)
+        return chosen
+
+    def _reached(self, model_id: int) -> Iterator[tuple[int, InclusionPath, SplitChoice]]:
         for ancestor, model_path in self.ancestor_models(model_id):
             for consumed in self.versions_consumed.get(ancestor, []):
+                choice = self.input_splits.get((ancestor, consumed), SplitChoice())
                 for version_id, data_path in self.upstream_versions(consumed):
-                    _add_path(reached.setdefault(version_id, []), model_path + data_path)
-        return reached
+                    yield version_id, model_path + data_path, choice
 
     def models_trained_on(self, version_ids: Iterable[int]) -> dict[str, list[InclusionPath]]:
         """Every model that saw any of the versions, transitively, by name with the paths."""

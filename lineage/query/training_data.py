@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 from lineage.licenses import license_facts
 from lineage.query.graph import InclusionPath, LineageGraph, describe_path
 from lineage.query.license_audit import audit_version
+from lineage.query.scope import Scope, SplitChoice, in_scope
 from lineage.store import find_model
 from lineage.store.schema import (
     Dataset,
@@ -59,6 +60,9 @@ class DatasetUse:
     license_conflict: bool = False
     # Known by name only: what it holds was not ingested, so nothing of it is counted.
     external: bool = False
+    # Records by split: those the training runs consumed, and those they left out.
+    splits: dict[str, int] = field(default_factory=dict)
+    excluded_splits: dict[str, int] = field(default_factory=dict)
 
     @property
     def ref(self) -> str:
@@ -97,6 +101,8 @@ class DatasetUse:
             "sources": [vars(entry) for entry in self.sources],
             "training_use": self.training_use,
             "content_ingested": not self.external,
+            "splits": self.splits,
+            "excluded_splits": self.excluded_splits,
             "flags": list(self.flags),
         }
 
@@ -131,6 +137,8 @@ class TrainingDataReport:
     licenses: list[LicenseCount]
     # Versions a model of the lineage was trained on that were deleted since (with --force).
     removed: list[RemovedVersion] = field(default_factory=list)
+    # The versions and splits counted, for what is built from the report (disclosures).
+    scope: Scope = field(default_factory=dict)
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -189,13 +197,13 @@ def trained_on(session: Session, model_name: str) -> TrainingDataReport:
     model = find_model(session, model_name)
     graph = LineageGraph.load(session)
     reached = graph.training_data(model.id)
+    scope = graph.training_splits(model.id)
     versions = _versions(session, list(reached))
     uses = [
-        _dataset_use(session, versions[version_id], paths, graph)
+        _dataset_use(session, versions[version_id], paths, graph, scope[version_id])
         for version_id, paths in reached.items()
     ]
     uses.sort(key=lambda use: (not use.direct, use.dataset, use.version))
-    version_ids = list(reached)
     lineage = [
         ModelInLineage(graph.model_names[ancestor], path, graph.has_training_data(ancestor))
         for ancestor, path in graph.ancestor_models(model.id)
@@ -204,9 +212,10 @@ def trained_on(session: Session, model_name: str) -> TrainingDataReport:
         model=model.name,
         models=lineage,
         datasets=uses,
-        distinct_records=_distinct_records(session, version_ids),
-        licenses=license_counts(session, version_ids),
+        distinct_records=_distinct_records(session, scope),
+        licenses=license_counts(session, scope),
         removed=_removed(session, {entry.name for entry in lineage}),
+        scope=scope,
     )
 
 
@@ -239,43 +248,83 @@ def _versions(session: Session, version_ids: list[int]) -> dict[int, DatasetVers
 
 
 def _dataset_use(
-    session: Session, version: DatasetVersion, paths: list[InclusionPath], graph: LineageGraph
+    session: Session,
+    version: DatasetVersion,
+    paths: list[InclusionPath],
+    graph: LineageGraph,
+    choice: SplitChoice,
 ) -> DatasetUse:
     declared = version.dataset.declared_license
+    scope = {version.id: choice}
+    named = {split: n for split, n in split_counts(session, version.id).items() if split}
+    counted = {split: n for split, n in named.items() if choice.includes(split)}
+    excluded = {split: n for split, n in named.items() if split not in counted}
+    # Where a split is left out, what is left is counted; else the manifest's counts hold.
+    records, size = (
+        _records_and_size(session, scope)
+        if excluded
+        else (version.record_count, version.size_bytes)
+    )
     return DatasetUse(
         dataset=version.dataset.name,
         version=version.version,
         manifest_hash=version.manifest_hash,
-        records=version.record_count,
-        size_bytes=version.size_bytes,
+        records=records,
+        size_bytes=size,
         paths=sorted(paths, key=len),
         declared_license=declared.spdx if declared else None,
-        licenses=license_counts(session, [version.id]),
-        sources=source_counts(session, version.id),
-        training_use=training_use_counts(session, [version.id]),
+        licenses=license_counts(session, scope),
+        sources=source_counts(session, scope),
+        training_use=training_use_counts(session, scope),
         license_conflict=audit_version(session, version, graph).understated,
         external=version.dataset.external,
+        splits=counted,
+        excluded_splits=excluded,
     )
 
 
-def training_use_counts(session: Session, version_ids: list[int]) -> dict[str, int]:
+def split_counts(session: Session, version_id: int) -> dict[str | None, int]:
+    """Distinct records of a version by split (None: in no split)."""
+    query = (
+        select(Occurrence.split, func.count(func.distinct(Occurrence.record_id)))
+        .where(Occurrence.dataset_version_id == version_id)
+        .group_by(Occurrence.split)
+    )
+    return dict(session.execute(query).tuples().all())
+
+
+def _records_and_size(session: Session, scope: Scope) -> tuple[int, int]:
+    distinct = (
+        select(Record.id, Record.size_bytes)
+        .join(Occurrence, Occurrence.record_id == Record.id)
+        .where(in_scope(scope))
+        .distinct()
+        .subquery()
+    )
+    count, size = session.execute(
+        select(func.count(), func.coalesce(func.sum(distinct.c.size_bytes), 0))
+    ).one()
+    return int(count), int(size)
+
+
+def training_use_counts(session: Session, scope: Scope) -> dict[str, int]:
     """Distinct records by what their own metadata says of AI training, where it says."""
     query = (
         select(Record.training_use, func.count(func.distinct(Record.id)))
         .join(Occurrence, Occurrence.record_id == Record.id)
-        .where(Occurrence.dataset_version_id.in_(version_ids), Record.training_use.is_not(None))
+        .where(in_scope(scope), Record.training_use.is_not(None))
         .group_by(Record.training_use)
     )
     rows = session.execute(query).tuples().all()
     return dict(sorted((use, count) for use, count in rows if use is not None))
 
 
-def license_counts(session: Session, version_ids: list[int]) -> list[LicenseCount]:
-    """Distinct records per licence over the versions (a record counted once per licence)."""
+def license_counts(session: Session, scope: Scope) -> list[LicenseCount]:
+    """Distinct records per licence in scope (a record counted once per licence)."""
     query = (
         select(License.spdx, License.category, func.count(func.distinct(Occurrence.record_id)))
         .join(Occurrence, Occurrence.license_id == License.id)
-        .where(Occurrence.dataset_version_id.in_(version_ids))
+        .where(in_scope(scope))
         .group_by(License.spdx, License.category)
     )
     counts = [
@@ -285,7 +334,7 @@ def license_counts(session: Session, version_ids: list[int]) -> list[LicenseCoun
     return sorted(counts, key=lambda entry: (-entry.records, entry.spdx))
 
 
-def source_counts(session: Session, version_id: int) -> list[SourceCount]:
+def source_counts(session: Session, scope: Scope) -> list[SourceCount]:
     query = (
         select(
             Source.uri,
@@ -296,15 +345,13 @@ def source_counts(session: Session, version_id: int) -> list[SourceCount]:
         )
         .join(Occurrence, Occurrence.source_id == Source.id)
         .join(Record, Record.id == Occurrence.record_id)
-        .where(Occurrence.dataset_version_id == version_id)
+        .where(in_scope(scope))
         .group_by(Source.uri, Source.kind, Source.domain)
     )
     counts = [SourceCount(*row) for row in session.execute(query)]
     return sorted(counts, key=lambda entry: (-entry.records, entry.uri))
 
 
-def _distinct_records(session: Session, version_ids: list[int]) -> int:
-    query = select(func.count(func.distinct(Occurrence.record_id))).where(
-        Occurrence.dataset_version_id.in_(version_ids)
-    )
+def _distinct_records(session: Session, scope: Scope) -> int:
+    query = select(func.count(func.distinct(Occurrence.record_id))).where(in_scope(scope))
     return session.scalar(query) or 0

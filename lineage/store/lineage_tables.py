@@ -4,6 +4,7 @@ link, never per record), so walking them in memory beats a query per hop."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -17,8 +18,8 @@ _MODEL_LINKS = "SELECT child_model_id, parent_model_id, relation FROM model_deri
 _VERSION_LINKS = "SELECT derived_version_id, parent_version_id, operation FROM dataset_derivations"
 _RUNS = "SELECT model_id FROM training_runs"
 _INPUTS = (
-    "SELECT training_runs.model_id, training_inputs.dataset_version_id FROM training_inputs "
-    "JOIN training_runs ON training_runs.id = training_inputs.training_run_id"
+    "SELECT training_runs.model_id, training_inputs.dataset_version_id, training_inputs.splits "
+    "FROM training_inputs JOIN training_runs ON training_runs.id = training_inputs.training_run_id"
 )
 
 
@@ -26,14 +27,14 @@ _INPUTS = (
 class LineageTables:
     """The rows of the lineage graph: (id, name) of models, (id, dataset, version) of dataset
     versions, (child, parent, relation) of model and dataset derivations, the model of each
-    training run, and (model, dataset version) of each training input."""
+    training run, and (model, dataset version, splits or None) of each training input."""
 
     models: list[tuple[int, str]]
     versions: list[tuple[int, str, str]]
     model_links: list[tuple[int, int, str]]
     version_links: list[tuple[int, int, str]]
     trained_models: list[int]
-    training_inputs: list[tuple[int, int]]
+    training_inputs: list[tuple[int, int, list[str] | None]]
 
 
 def read_lineage_tables(session: Session) -> LineageTables:
@@ -50,5 +51,9 @@ def read_lineage_tables(session: Session) -> LineageTables:
         model_links=rows(_MODEL_LINKS),
         version_links=rows(_VERSION_LINKS),
         trained_models=[model_id for (model_id,) in rows(_RUNS)],
-        training_inputs=rows(_INPUTS),
+        # SQLite gives JSON as text, PostgreSQL parsed.
+        training_inputs=[
+            (model, version, json.loads(splits) if isinstance(splits, str) else splits)
+            for model, version, splits in rows(_INPUTS)
+        ],
     )

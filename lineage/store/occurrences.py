@@ -20,6 +20,8 @@ OCCURRENCE_COLUMNS = (
     "source_id",
     "license_id",
     "license_origin",
+    "config",
+    "split",
 )
 _VERSION_MEMBERS = (
     "SELECT DISTINCT records.sha256, records.size_bytes FROM records "

@@ -192,6 +192,9 @@ class Occurrence(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
     license_id: Mapped[int] = mapped_column(ForeignKey("licenses.id"), index=True)
     license_origin: Mapped[str] = mapped_column(String(16))
+    # The configuration and split of a Hugging Face dataset the locator is in, where known.
+    config: Mapped[str | None] = mapped_column(String(64))
+    split: Mapped[str | None] = mapped_column(String(64))
 
 
 class LicenseEvidence(Base):
@@ -297,6 +300,8 @@ class TrainingInput(Base):
     dataset_version_id: Mapped[int] = mapped_column(ForeignKey("dataset_versions.id"), index=True)
     epochs: Mapped[float | None]
     weight: Mapped[float | None]
+    # The splits the run consumed (a JSON list); none given means the training splits.
+    splits: Mapped[list[str] | None] = mapped_column(JSON)
 
 
 class IngestRun(Base):

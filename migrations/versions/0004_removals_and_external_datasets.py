@@ -1,5 +1,6 @@
 """dataset versions deleted with --force, remembered for the models trained on them; datasets
-known by name only (external)
+known by name only (external); the config and split of occurrences, and the splits a training
+input consumed
 
 Revision ID: 0004
 Revises: 0003
@@ -35,9 +36,19 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("external", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
+    with op.batch_alter_table("occurrences", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("config", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("split", sa.String(length=64), nullable=True))
+    with op.batch_alter_table("training_inputs", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("splits", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("training_inputs", schema=None) as batch_op:
+        batch_op.drop_column("splits")
+    with op.batch_alter_table("occurrences", schema=None) as batch_op:
+        batch_op.drop_column("split")
+        batch_op.drop_column("config")
     with op.batch_alter_table("datasets", schema=None) as batch_op:
         batch_op.drop_column("external")
     op.drop_table("dataset_removals")
