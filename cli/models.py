@@ -48,6 +48,13 @@ def model_group() -> None:
 )
 @click.option("--license", "license_", metavar="SPDX", help="The model's own licence.")
 @click.option(
+    "--split",
+    "splits",
+    multiple=True,
+    metavar="SPLIT",
+    help="A split of the datasets the run consumed. Repeatable [default: the training splits].",
+)
+@click.option(
     "--external",
     is_flag=True,
     help="Record --dataset names that were not ingested by name, their content unknown.",
@@ -65,6 +72,7 @@ def register(
     base_models: tuple[str, ...],
     relation: str | None,
     license_: str | None,
+    splits: tuple[str, ...],
     external: bool,
     card: Path | None,
 ) -> None:
@@ -77,6 +85,7 @@ def register(
         license=license_,
         card=read_card(card) if card else None,
         external=external,
+        splits=splits,
     ).merged_with_card()
     with state.session() as session:
         run = register_model(session, registration)

@@ -73,6 +73,10 @@ def _print_report(report: TrainingDataReport) -> None:
         out.print(f"  lineage: {entry.name} ({describe_path(entry.path)})")
     for name in report.models_without_data:
         out.print(f"  [yellow]warning[/yellow]: no training data is recorded for model {name}")
+    for use in (use for use in report.datasets if use.excluded_splits):
+        left_out = sorted(use.excluded_splits.items())
+        splits = ", ".join(f"{split} ({count} records)" for split, count in left_out)
+        out.print(f"  {use.ref}: not trained on split(s) {splits}")
     for removed in report.removed:
         out.print(
             f"  [yellow]warning[/yellow]: {', '.join(removed.trained_models)} trained on "

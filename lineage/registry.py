@@ -57,6 +57,8 @@ class ModelRegistration:
     # Datasets not ingested are recorded by name (external, their content unknown) rather
     # than refused; a card's datasets always may be, as cards name hub datasets.
     external: bool = False
+    # The splits the run consumed of its datasets; none means their training splits.
+    splits: tuple[str, ...] = ()
 
     def merged_with_card(self) -> ModelRegistration:
         """Fill what the command line left out from the card's front matter."""
@@ -65,6 +67,7 @@ class ModelRegistration:
         hub_relation = str(self.card.metadata.get("base_model_relation") or "")
         return ModelRegistration(
             external=self.external or not self.datasets,
+            splits=self.splits,
             name=self.name,
             datasets=self.datasets or tuple(self.card.strings("datasets")),
             base_models=self.base_models or tuple(self.card.strings("base_model")),
@@ -96,7 +99,10 @@ def register_model(session: Session, registration: ModelRegistration) -> Trainin
         _link_base_model(
             session, model, base_name, registration.relation or ModelRelation.FINE_TUNE
         )
-    run = _existing_run(session, model, versions) or _new_run(session, model, versions)
+    splits = sorted(set(registration.splits)) or None
+    run = _existing_run(session, model, versions, splits) or _new_run(
+        session, model, versions, splits
+    )
     session.flush()
     return run
 
@@ -152,24 +158,30 @@ def _link_base_model(session: Session, model: Model, base_name: str, relation: s
 
 
 def _existing_run(
-    session: Session, model: Model, versions: Sequence[DatasetVersion]
+    session: Session, model: Model, versions: Sequence[DatasetVersion], splits: list[str] | None
 ) -> TrainingRun | None:
-    wanted = {version.id for version in versions}
+    """A run of the model on the same versions and splits, if one is recorded."""
+    wanted = {(version.id, json.dumps(splits)) for version in versions}
     for run in session.scalars(select(TrainingRun).where(TrainingRun.model_id == model.id)):
-        inputs = session.scalars(
-            select(TrainingInput.dataset_version_id).where(TrainingInput.training_run_id == run.id)
+        inputs = session.execute(
+            select(TrainingInput.dataset_version_id, TrainingInput.splits).where(
+                TrainingInput.training_run_id == run.id
+            )
         )
-        if set(inputs) == wanted:
+        if {(version_id, json.dumps(chosen)) for version_id, chosen in inputs} == wanted:
             return run
     return None
 
 
-def _new_run(session: Session, model: Model, versions: Sequence[DatasetVersion]) -> TrainingRun:
+def _new_run(
+    session: Session, model: Model, versions: Sequence[DatasetVersion], splits: list[str] | None
+) -> TrainingRun:
     run = TrainingRun(model_id=model.id, created_at=utc_now())
     session.add(run)
     session.flush()
     session.add_all(
-        TrainingInput(training_run_id=run.id, dataset_version_id=version.id) for version in versions
+        TrainingInput(training_run_id=run.id, dataset_version_id=version.id, splits=splits)
+        for version in versions
     )
     return run
 

@@ -43,6 +43,8 @@ class OccurrenceRecorder:
                 entry.license_id,
                 entry.source_id,
                 entry.license_origin,
+                entry.config,
+                entry.split,
             )
             for entry in batch.pending
         ]
@@ -93,5 +95,6 @@ def _held(engine: Engine, version_id: int, root_labels: list[str]) -> np.ndarray
     return np.sort(np.concatenate(hashes)) if hashes else np.empty(0, np.int64)
 
 
-def _fact(locator: str, sha256: str, license_id: int, source_id: int, origin: str) -> str:
-    return f"{locator}\0{sha256}\0{license_id}\0{source_id}\0{origin}"
+def _fact(*facts: object) -> str:
+    """One occurrence's facts as one string: locator, content, licence, source, placement."""
+    return "\0".join("" if fact is None else str(fact) for fact in facts)

@@ -70,11 +70,9 @@ def locators_of(session: Session, version_id: int, chunk: int) -> Iterator[list[
         yield [(occurrence_id, locator) for occurrence_id, locator in part]
 
 
-def facts_of(
-    session: Session, version_id: int, chunk: int
-) -> Iterator[list[tuple[str, str, int, int, str]]]:
-    """(locator, record sha256, licence id, source id, licence origin) of the version's
-    occurrences, `chunk` at a time."""
+def facts_of(session: Session, version_id: int, chunk: int) -> Iterator[list[tuple[Any, ...]]]:
+    """(locator, record sha256, licence id, source id, licence origin, config, split) of the
+    version's occurrences, `chunk` at a time."""
     rows = session.execute(
         select(
             Occurrence.locator,
@@ -82,6 +80,8 @@ def facts_of(
             Occurrence.license_id,
             Occurrence.source_id,
             Occurrence.license_origin,
+            Occurrence.config,
+            Occurrence.split,
         )
         .join(Record, Record.id == Occurrence.record_id)
         .where(Occurrence.dataset_version_id == version_id)
