@@ -26,6 +26,7 @@ class LicenseOrigin(StrEnum):
     ARGUMENT = "argument"  # ingest --license
     CARD = "card"  # the dataset card's front matter
     CARD_SECTION = "card-section"  # a "License" section of the card's body
+    DATASET_INFO = "dataset-info"  # the dataset_info.json of a save_to_disk folder
     LICENSE_FILE = "license-file"
     UNKNOWN = "unknown"
 

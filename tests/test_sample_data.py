@@ -27,6 +27,7 @@ def sample_db(run_cli) -> None:
         ("ingest", SAMPLE_DATA / "photo-submissions", "--dataset", "photo-submissions"),
         ("ingest", SAMPLE_DATA / "hedgerow-forum.jsonl.gz", "--dataset", "hedgerow-forum"),
         ("ingest", SAMPLE_DATA / "garden-shard-000000.tar", "--dataset", "garden-shard"),
+        ("ingest", SAMPLE_DATA / "hedgerow-qa", "--dataset", "hedgerow-qa"),
         ("model", "register", "base-lm", "--card", SAMPLE_DATA / "models" / "base-lm.md"),
         (
             "model",
@@ -47,6 +48,7 @@ def test_fine_tuned_model_sees_its_own_and_its_base_models_data(sample_db, run_c
     included = {d["dataset"]: [p["description"] for p in d["paths"]] for d in report["datasets"]}
     assert included == {
         "qa-pairs": ["direct"],
+        "hedgerow-qa": ["direct"],
         "field-notes": ["via base model base-lm (fine-tune)"],
         "recipes": ["via base model base-lm (fine-tune)"],
         "images": ["via base model base-lm (fine-tune)"],
@@ -54,7 +56,9 @@ def test_fine_tuned_model_sees_its_own_and_its_base_models_data(sample_db, run_c
         "hedgerow-forum": ["via base model base-lm (fine-tune)"],
         "garden-shard": ["via base model base-lm (fine-tune)"],
     }
-    assert report["totals"]["distinct_records"] == 12 + 40 + 12 + 24 + 4 + 8 + 4 + 4
+    assert report["totals"]["distinct_records"] == 12 + 40 + 12 + 24 + 4 + 8 + 4 + 4 + 6 + 4
+    hub = next(d for d in report["datasets"] if d["dataset"] == "hedgerow-qa")
+    assert (hub["splits"], hub["excluded_splits"]) == ({"train": 10}, {"test": 3})
 
 
 def test_licences_come_from_rows_argument_card_and_licence_files(sample_db, run_cli):
@@ -68,6 +72,7 @@ def test_licences_come_from_rows_argument_card_and_licence_files(sample_db, run_
     assert licences["photo-submissions"] == {"CC-BY-4.0": 3, "CC-BY-NC-4.0": 1}
     assert licences["hedgerow-forum"] == {"CC0-1.0": 8}
     assert licences["garden-shard"] == {"CC0-1.0": 8}  # 4 pictures, 4 captions
+    assert licences["hedgerow-qa"] == {"CC0-1.0": 10}  # the test split is not counted
     shard = next(d for d in report["datasets"] if d["dataset"] == "garden-shard")
     assert {source["domain"] for source in shard["sources"]} == {"photos.example.net"}
     assert sum(source["records"] for source in shard["sources"]) == 8  # a URL per sample

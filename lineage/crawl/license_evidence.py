@@ -7,6 +7,7 @@ disclosure can show why a licence is claimed.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from lineage.licenses import UNKNOWN_LICENSE, Evidence, detect_license_text, nor
 from lineage.licenses.evidence import MAX_RAW_CHARS
 from lineage.vocabulary import EvidenceRole, LicenseOrigin
 
+# Names (without suffix) of the files that give a folder's licence.
+LICENSE_FILE_STEMS = frozenset({"license", "licence", "copying", "notice", "unlicense"})
 _LICENSE_LINE = re.compile(r"^license(?:_name|_link)?:[^\n]*", re.M)
 _FOUND, _DECLARED = EvidenceRole.FOUND, EvidenceRole.DECLARED
 
@@ -82,3 +85,17 @@ def card_evidence(card: Card, locator: str) -> list[Evidence]:
             )
         )
     return rows
+
+
+def license_files_in(folder: Path) -> list[Path]:
+    """The folder's licence files, LICENSE-like names before NOTICE."""
+    try:
+        entries = [entry for entry in folder.iterdir() if _is_license_file(entry)]
+    except OSError:
+        return []
+    return sorted(entries, key=lambda entry: (entry.stem.lower() == "notice", entry.name))
+
+
+def _is_license_file(path: Path) -> bool:
+    stem = os.path.splitext(path.name.lower())[0]
+    return stem in LICENSE_FILE_STEMS and path.is_file() and not path.is_symlink()

@@ -10,20 +10,24 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from lineage.crawl import splits
+from lineage.crawl import save_to_disk, splits
 from lineage.crawl.cards import Card, parse_card
 from lineage.crawl.items import Reader, Skipped
-from lineage.crawl.license_evidence import card_evidence, license_file_evidence
+from lineage.crawl.license_evidence import (
+    LICENSE_FILE_STEMS,
+    card_evidence,
+    license_file_evidence,
+    license_files_in,
+)
 from lineage.crawl.readers import reader_for
 from lineage.crawl.splits import Placement, SplitRule
 from lineage.errors import InputError
 from lineage.licenses import Evidence
 
 # Files that say something about the corpus rather than being part of it.
-LICENSE_FILE_STEMS = frozenset({"license", "licence", "copying", "notice", "unlicense"})
 CARD_FILE_NAMES = frozenset({"readme.md"})
 # A whole-file read is refused past this size.
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -100,6 +104,8 @@ class CorpusRoot:
     label: str
     _license_files: dict[Path, list[Path]] = field(default_factory=dict, compare=False, repr=False)
     _license_evidence: dict[Path, Evidence] = field(default_factory=dict, compare=False, repr=False)
+    _states: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+    _info_licenses: dict[Path, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -139,7 +145,7 @@ class CorpusRoot:
         folder = path.parent
         while True:
             if folder not in self._license_files:
-                self._license_files[folder] = _license_files_in(folder)
+                self._license_files[folder] = license_files_in(folder)
             yield from self._license_files[folder]
             if folder == self.folder or folder == folder.parent:
                 return
@@ -157,10 +163,39 @@ class CorpusRoot:
         return splits.split_rules(self.card) if self.card is not None else None
 
     def placement(self, locator: str) -> Placement:
-        """The configuration and split of the file at `locator` under this root."""
-        if self.split_rules is None or not locator.startswith(f"{self.label}/"):
+        """The configuration and split of the file at `locator` under this root: by its card,
+        else by the `save_to_disk` metadata beside it."""
+        if not locator.startswith(f"{self.label}/"):
             return None, None
-        return splits.placement(locator[len(self.label) + 1 :], self.split_rules)
+        relative = locator[len(self.label) + 1 :]
+        if self.split_rules is not None:
+            return splits.placement(relative, self.split_rules)
+        first, _, rest = relative.partition("/")
+        if rest and first in self.saved_splits:
+            return splits.DEFAULT_CONFIG, first
+        split = self._state_split(str(PurePosixPath(relative).parent))
+        return (splits.DEFAULT_CONFIG, split) if split else (None, None)
+
+    @cached_property
+    def saved_splits(self) -> list[str]:
+        """The splits of a DatasetDict saved to disk at the root, each a folder."""
+        return save_to_disk.dict_splits(self.path) if self.is_folder else []
+
+    def _state_split(self, relative_folder: str) -> str | None:
+        if relative_folder not in self._states:
+            folder = self.folder / relative_folder
+            self._states[relative_folder] = save_to_disk.state_split(folder)
+        return self._states[relative_folder]
+
+    def info_license(self, path: Path) -> str | None:
+        """What the `dataset_info.json` nearest above `path` (up to the root) declares."""
+        folder = path.parent
+        while True:
+            if folder not in self._info_licenses:
+                self._info_licenses[folder] = save_to_disk.info_license(folder)
+            if self._info_licenses[folder] or folder == self.folder or folder == folder.parent:
+                return self._info_licenses[folder]
+            folder = folder.parent
 
     def card_evidence(self) -> list[Evidence]:
         """What the root's card declares, with where it says so."""
@@ -179,6 +214,18 @@ class LicenseFile:
         return self.root.license_evidence(self.path)
 
 
+@dataclass(frozen=True)
+class DatasetInfo:
+    """A `dataset_info.json` of a folder saved by `datasets`, which may declare a licence."""
+
+    path: Path
+    root: CorpusRoot
+
+    @property
+    def evidence(self) -> Evidence | None:
+        return save_to_disk.info_evidence(self.path, self.root.locator(self.path))
+
+
 @dataclass
 class CorpusListing:
     """The roots of a crawl, and what walking them found besides content: licence files and
@@ -187,15 +234,18 @@ class CorpusListing:
 
     roots: list[CorpusRoot] = field(default_factory=list)
     license_files: list[LicenseFile] = field(default_factory=list)
+    dataset_infos: list[DatasetInfo] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
 
     def files(self) -> Iterator[CorpusFile]:
-        self.license_files, self.skipped = [], []
+        self.license_files, self.dataset_infos, self.skipped = [], [], []
         for classified in _classified(self.roots):
             if isinstance(classified, Skipped):
                 self.skipped.append(classified)
             elif isinstance(classified, LicenseFile):
                 self.license_files.append(classified)
+            elif isinstance(classified, DatasetInfo):
+                self.dataset_infos.append(classified)
             else:
                 yield classified
 
@@ -224,7 +274,9 @@ def list_corpus(paths: list[Path]) -> CorpusListing:
     )
 
 
-def _classified(roots: list[CorpusRoot]) -> Iterator[CorpusFile | LicenseFile | Skipped]:
+def _classified(
+    roots: list[CorpusRoot],
+) -> Iterator[CorpusFile | LicenseFile | DatasetInfo | Skipped]:
     """Every file under the roots as content, licence or skipped; the roots' cards left out."""
     for found, root in _found_files(roots):
         classified = _classify(root, found)
@@ -310,11 +362,16 @@ def _entry_name(entry: os.DirEntry[str]) -> str:
     return entry.name
 
 
-def _classify(root: CorpusRoot, found: _Found) -> CorpusFile | LicenseFile | Skipped | None:
-    """A content or licence file, a file skipped and why, or None for the root's card."""
+def _classify(
+    root: CorpusRoot, found: _Found
+) -> CorpusFile | LicenseFile | DatasetInfo | Skipped | None:
+    """A content or licence file, a file skipped and why, or None for metadata (the root's
+    card, what `save_to_disk` writes beside its Arrow files)."""
     name = found.name.lower()
     if name in CARD_FILE_NAMES and found.top_level and root.card is not None:
         return None
+    if save_to_disk.is_metadata(found.path, name, found.top_level):
+        return DatasetInfo(Path(found.path), root) if name == save_to_disk.INFO_FILE else None
     if found.is_link:
         return Skipped(found.path, "symbolic link (not followed)")
     if os.path.splitext(name)[0] in LICENSE_FILE_STEMS:
@@ -324,17 +381,3 @@ def _classify(root: CorpusRoot, found: _Found) -> CorpusFile | LicenseFile | Ski
         suffix = os.path.splitext(found.name)[1] or "(none)"
         return Skipped(found.path, f"unsupported file type {suffix}")
     return CorpusFile(found.path, found.locator, reader, root)
-
-
-def _license_files_in(folder: Path) -> list[Path]:
-    """The folder's licence files, LICENSE-like names before NOTICE."""
-    try:
-        entries = [entry for entry in folder.iterdir() if _is_license_file(entry)]
-    except OSError:
-        return []
-    return sorted(entries, key=lambda entry: (entry.stem.lower() == "notice", entry.name))
-
-
-def _is_license_file(path: Path) -> bool:
-    stem = os.path.splitext(path.name.lower())[0]
-    return stem in LICENSE_FILE_STEMS and path.is_file() and not path.is_symlink()

@@ -2,7 +2,8 @@
 records for the version.
 
 An item's own licence (a row's field, an SPDX header, image metadata) comes first, then
-`--license`, then the dataset card's, then the nearest licence file's. A declaration that says
+`--license`, then the dataset card's, then a `save_to_disk` folder's `dataset_info.json`, then
+the nearest licence file's. A declaration that says
 nothing ("unknown", "other") gives way to the next one.
 """
 
@@ -61,6 +62,9 @@ class LicensePrecedence:
             return self.declared, LicenseOrigin.ARGUMENT
         if card is not None and says_something(card.declared_license):
             return card.declared_license, LicenseOrigin.CARD
+        saved = file.root.info_license(file.path)
+        if says_something(saved):
+            return saved, LicenseOrigin.DATASET_INFO
         found = next(
             (found.spdx for found in file.folder_licenses() if found.spdx != UNKNOWN_LICENSE),
             None,
@@ -87,6 +91,7 @@ class LicensePrecedence:
                     )
                 )
             rows += root.card_evidence()
+        rows += [info.evidence for info in listing.dataset_infos if info.evidence is not None]
         return rows + [found.evidence for found in listing.license_files]
 
 

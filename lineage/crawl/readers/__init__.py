@@ -5,7 +5,15 @@
 from __future__ import annotations
 
 from lineage.crawl.items import Reader
-from lineage.crawl.readers import csv_table, image, json_document, jsonl, parquet, plain_text
+from lineage.crawl.readers import (
+    arrow,
+    csv_table,
+    image,
+    json_document,
+    jsonl,
+    parquet,
+    plain_text,
+)
 from lineage.crawl.readers.compressed import CODEC_SUFFIXES, compressed
 from lineage.crawl.readers.tar import TAR_SUFFIXES, tar_reader
 from lineage.crawl.readers.zip import ZIP_SUFFIXES, zip_reader
@@ -36,6 +44,7 @@ READERS: tuple[Reader, ...] = (
     json_document.READER,
     csv_table.READER,
     parquet.READER,
+    arrow.READER,
     image.READER,
     Reader("tar", TAR_SUFFIXES, tar_reader(reader_for), is_archive=True),
     Reader("zip", ZIP_SUFFIXES, zip_reader(reader_for), is_archive=True),
