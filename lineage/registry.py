@@ -209,6 +209,21 @@ def derive_dataset(
     return derived
 
 
+def link_source_datasets(session: Session, derived: DatasetVersion, card: Card) -> list[str]:
+    """Derive `derived` from the datasets its card's `source_datasets` names: an ingested one
+    by its latest version, any other by name only (external). Hub cards say `original` for
+    content of their own, and `extended|NAME` for content extended from NAME."""
+    names = []
+    for declared in card.strings("source_datasets"):
+        name = declared.removeprefix("extended|").strip()
+        if name and name not in ("original", "extended") and name != derived.dataset.name:
+            parent = ensure_external_dataset(session, name)
+            _link_parent(session, derived, parent, DatasetOperation.OTHER)
+            names.append(parent.ref)
+    session.flush()
+    return names
+
+
 def _link_parent(
     session: Session, derived: DatasetVersion, parent: DatasetVersion, operation: str
 ) -> None:

@@ -52,3 +52,30 @@ def test_an_ingested_dataset_is_never_turned_external(tmp_path: Path, run_cli):
     missing = run_cli("model", "register", "lm", "--dataset", "notes@9", "--external")
 
     assert missing.exit_code == 1 and "has no version '9'" in missing.output
+
+
+def test_a_cards_source_datasets_become_parents_known_by_name(tmp_path: Path, run_cli):
+    corpus = tmp_path / "derived"
+    corpus.mkdir()
+    (corpus / "README.md").write_text(
+        "---\nlicense: mit\nsource_datasets:\n- original\n- extended|org/base-set\n- org/other\n"
+        "---\n# Derived\n",
+        encoding="utf-8",
+    )
+    (corpus / "a.txt").write_text(make_document(3), encoding="utf-8")
+    assert run_cli("ingest", corpus, "--dataset", "derived").exit_code == 0
+    assert run_cli("ingest", corpus, "--dataset", "derived").exit_code == 0  # linked once
+
+    shown = json.loads(run_cli("dataset", "show", "derived", "--json").output)
+    assert [parent["dataset"] for parent in shown["derived_from"]] == [
+        "org/base-set@1",
+        "org/other@1",
+    ]
+    assert run_cli("model", "register", "lm", "--dataset", "derived").exit_code == 0
+    report = json.loads(run_cli("trained", "lm", "--json").output)
+    parents = {d["dataset"]: d for d in report["datasets"] if d["dataset"].startswith("org/")}
+    assert set(parents) == {"org/base-set", "org/other"}
+    assert all("content-not-ingested" in d["flags"] for d in parents.values())
+    assert (
+        parents["org/other"]["paths"][0]["description"] == "via derived dataset derived@1 (other)"
+    )

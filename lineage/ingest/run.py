@@ -24,6 +24,7 @@ from lineage.ingest.options import IngestOptions, IngestProgress, IngestSummary
 from lineage.ingest.pipeline import IngestPipeline, worker_pool
 from lineage.ingest.vanished import remove_vanished
 from lineage.ingest.writer import BatchWriter
+from lineage.registry import link_source_datasets
 from lineage.store import ensure_dataset_version, ensure_license, session_scope
 from lineage.store.evidence import replace_evidence
 from lineage.store.occurrences import has_occurrences, refresh_manifest
@@ -154,13 +155,15 @@ def _check_fingerprint_params(version: DatasetVersion, params: TextFingerprintPa
 def _apply_card(
     session: Session, version: DatasetVersion, roots: list[CorpusRoot], options: IngestOptions
 ) -> None:
-    """Take the dataset card's metadata and declared licence, where the corpus has a card."""
+    """Take the dataset card's metadata and declared licence, where the corpus has a card,
+    and the datasets it says its content came from."""
     dataset = version.dataset
     for card in (root.card for root in roots if root.card is not None):
         dataset.card = json.loads(json.dumps(card.metadata, default=str, sort_keys=True))
         dataset.description = str(card.metadata.get("pretty_name") or dataset.name)
         if card.declared_license:
             dataset.declared_license = ensure_license(session, card.declared_license)
+        link_source_datasets(session, version, card)
     if options.license and dataset.declared_license is None:
         dataset.declared_license = ensure_license(session, options.license)
 
