@@ -320,3 +320,21 @@ def test_members_sharing_one_key_are_read_a_bounded_sample_at_a_time(
 
     assert len(_occurrences(db_url)) == 150
     assert set(_problems(summary)) <= {"corpus/flat.tar!/page.json"}
+
+
+def test_a_bomb_inside_a_compressed_tar_is_refused_and_a_disguised_one_never_inflates(
+    tmp_path: Path, run_cli, db_url
+):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _tar(corpus / "bomb.tar.gz", {"zeros.txt": b"\0" * (64 << 20)}, "w:gz")
+    disguised = gzip.compress(_tar(tmp_path / "inner.tar", {"a.txt": b"words"}).read_bytes())
+    (corpus / "disguised.tar").write_bytes(disguised)  # a gzip named as a plain tar
+    (corpus / "fine.txt").write_text(make_document(5), encoding="utf-8")
+
+    summary = _ingest(run_cli, corpus, "--dataset", "d")
+
+    problems = _problems(summary)
+    assert "decompression bomb" in problems["corpus/bomb.tar.gz"]
+    assert "not a readable tar archive" in problems["corpus/disguised.tar"]
+    assert sorted(_occurrences(db_url)) == ["corpus/fine.txt"]
