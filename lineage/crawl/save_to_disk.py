@@ -60,6 +60,20 @@ def info_license(folder: Path) -> str | None:
     return declared.strip() if isinstance(declared, str) and declared.strip() else None
 
 
+def saved_info(folder: Path) -> dict[str, str]:
+    """What a saved Dataset, or the first split of a saved DatasetDict, says of itself:
+    its description, citation, homepage and licence, where given."""
+    candidates = [folder, *(folder / split for split in dict_splits(folder))]
+    for candidate in candidates:
+        info = read_metadata(candidate / INFO_FILE) if (candidate / STATE_FILE).is_file() else None
+        if info is not None:
+            fields = ("description", "citation", "homepage", "license")
+            return {
+                key: info[key] for key in fields if isinstance(info.get(key), str) and info[key]
+            }
+    return {}
+
+
 def info_evidence(path: Path, locator: str) -> Evidence | None:
     """What a `dataset_info.json` declares of the licence, with its hash."""
     declared = info_license(path.parent)

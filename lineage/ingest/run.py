@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from lineage.crawl import CorpusListing, CorpusRoot, list_corpus
+from lineage.crawl.save_to_disk import saved_info
 from lineage.errors import InputError
 from lineage.fingerprint import TextFingerprintParams, check_compatible
 from lineage.ingest.frozen import verify_unchanged
@@ -164,6 +165,13 @@ def _apply_card(
         if card.declared_license:
             dataset.declared_license = ensure_license(session, card.declared_license)
         link_source_datasets(session, version, card)
+    for root in (root for root in roots if root.card is None and root.is_folder):
+        info = saved_info(root.path)
+        if info:  # a folder saved by `datasets`: its info stands in for a card
+            dataset.card = {"dataset_info": info}
+            dataset.description = info.get("description") or dataset.description
+            if info.get("license") and dataset.declared_license is None:
+                dataset.declared_license = ensure_license(session, info["license"])
     if options.license and dataset.declared_license is None:
         dataset.declared_license = ensure_license(session, options.license)
 

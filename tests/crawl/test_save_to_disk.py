@@ -30,6 +30,8 @@ def _sql(run_cli, query: str) -> list[list[object]]:
 def test_a_saved_dataset_dict_is_read_split_by_split(tmp_path: Path, run_cli):
     train = datasets.Dataset.from_dict(_documents(3, 0))
     train.info.license = "cc-by-4.0"
+    train.info.description = "Three prose documents."
+    train.info.citation = "@misc{saved, title={Saved}}"
     test = datasets.Dataset.from_dict(_documents(2, 10))
     test.info.license = "cc-by-4.0"
     datasets.DatasetDict({"train": train, "test": test}).save_to_disk(tmp_path / "saved")
@@ -49,6 +51,9 @@ def test_a_saved_dataset_dict_is_read_split_by_split(tmp_path: Path, run_cli):
     assert {(row[2], row[3]) for row in rows} == {("CC-BY-4.0", "dataset-info")}
     audit = json.loads(run_cli("dataset", "licenses", "saved", "--json").output)
     assert {item["origin"] for item in audit["declarations"]} == {"dataset-info"}
+    shown = json.loads(run_cli("dataset", "show", "saved", "--json").output)
+    assert shown["description"] == "Three prose documents."
+    assert shown["declared_license"] == "CC-BY-4.0" and shown["splits"] == {"test": 2, "train": 3}
 
     assert run_cli("model", "register", "lm", "--dataset", "saved").exit_code == 0
     (use,) = json.loads(run_cli("trained", "lm", "--json").output)["datasets"]
