@@ -120,16 +120,23 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
 
 
 def parse_card(text: str, path: Path) -> Card | None:
-    """The card in `text`, or None when the text has no front matter."""
+    """The card in `text`, or None when the text has no front matter. The front matter is
+    read by `huggingface_hub`, as the hub reads it; the fences are found here, to tell a card
+    without front matter from one whose front matter is empty, and to keep the body's span."""
     front, body = split_front_matter(text)
     if front is None:
         return None
+    if not front.strip():
+        return Card(path=path, metadata={}, body=body)
+    # Imported here: huggingface_hub takes a sixth of a second to load, which only cards pay.
+    from huggingface_hub import RepoCard
+
     try:
-        metadata = yaml.safe_load(front) or {}
+        metadata = RepoCard(text.lstrip("\ufeff")).data.to_dict()
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: front matter is not valid YAML: {exc}") from exc
-    if not isinstance(metadata, dict):
-        raise InputError(f"{path}: front matter must be a mapping of fields")
+    except ValueError as exc:  # the hub's word for front matter that is not a mapping
+        raise InputError(f"{path}: front matter must be a mapping of fields ({exc})") from exc
     return Card(path=path, metadata=metadata, body=body)
 
 
