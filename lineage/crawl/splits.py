@@ -85,7 +85,3 @@ def placement(relative_path: str, rules: list[SplitRule]) -> Placement:
             return DEFAULT_CONFIG, _KEYWORD_SPLIT[match.group(1)]
     return None, None
 
-
-def is_training_split(split: str) -> bool:
-    """Whether a split is for training, as a run uses by default: `train`, `train_sft`..."""
-    return split.lower().startswith("train")
