@@ -84,4 +84,3 @@ def placement(relative_path: str, rules: list[SplitRule]) -> Placement:
         if match and match.group(1) in _KEYWORD_SPLIT:
             return DEFAULT_CONFIG, _KEYWORD_SPLIT[match.group(1)]
     return None, None
-
