@@ -8,11 +8,13 @@ from lineage.crawl.items import Reader
 from lineage.crawl.readers import (
     arrow,
     csv_table,
+    html,
     image,
     json_document,
     jsonl,
     parquet,
     plain_text,
+    warc,
 )
 from lineage.crawl.readers.compressed import CODEC_SUFFIXES, compressed
 from lineage.crawl.readers.tar import TAR_SUFFIXES, tar_reader
@@ -46,6 +48,8 @@ READERS: tuple[Reader, ...] = (
     parquet.READER,
     arrow.READER,
     image.READER,
+    html.READER,
+    warc.READER,
     Reader("tar", TAR_SUFFIXES, tar_reader(reader_for), is_archive=True),
     Reader("zip", ZIP_SUFFIXES, zip_reader(reader_for), is_archive=True),
 )
