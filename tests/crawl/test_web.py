@@ -141,3 +141,112 @@ def test_a_truncated_or_corrupt_warc_is_a_problem_and_the_run_goes_on(tmp_path: 
     assert any(p["locator"].startswith("web/cut.warc.gz") for p in summary["problems"])
     assert summary["records_seen"] >= 1
     assert gzip.decompress(whole)  # the fixture itself is a good WARC
+
+
+def _warc_with_headers(
+    path: Path, records: list[tuple[str, bytes, str, list[tuple[str, str]]]]
+) -> Path:
+    output = io.BytesIO()
+    writer = WARCWriter(output, gzip=True)
+    for uri, payload, content_type, extra in records:
+        http = StatusAndHeaders("200 OK", [("Content-Type", content_type), *extra], "HTTP/1.1")
+        writer.write_record(
+            writer.create_warc_record(
+                uri, "response", payload=io.BytesIO(payload), http_headers=http
+            )
+        )
+    path.write_bytes(output.getvalue())
+    return path
+
+
+def _meta_page(text: str, meta: str) -> bytes:
+    return f"<html><head>{meta}</head><body><main><p>{text}</p></main></body></html>".encode()
+
+
+def test_noai_and_tdm_reservations_mark_what_they_cover_as_reserved(tmp_path: Path, run_cli):
+    corpus = tmp_path / "web"
+    corpus.mkdir()
+    picture = io.BytesIO()
+    make_picture(5, size=64).save(picture, format="PNG")
+    html = "text/html; charset=utf-8"
+    _warc_with_headers(
+        corpus / "signals.warc.gz",
+        [
+            (
+                "https://a.example/header",
+                _page(make_document(40)),
+                html,
+                [("X-Robots-Tag", "noai")],
+            ),
+            (
+                "https://a.example/meta",
+                _meta_page(make_document(41), '<meta name="robots" content="noai, noimageai">'),
+                html,
+                [],
+            ),
+            (
+                "https://b.example/tdm",
+                _page(make_document(42)),
+                html,
+                [("tdm-reservation", "1"), ("tdm-policy", "https://b.example/policy.json")],
+            ),
+            (
+                "https://b.example/open",
+                _meta_page(make_document(43), '<meta name="tdm-reservation" content="0">'),
+                html,
+                [],
+            ),
+            (
+                "https://c.example/agent",
+                _page(make_document(44)),
+                html,
+                [("X-Robots-Tag", "GPTBot: noai")],
+            ),
+            (
+                "https://c.example/images-only",
+                _page(make_document(45)),
+                html,
+                [("X-Robots-Tag", "noimageai")],
+            ),
+            (
+                "https://c.example/pic.png",
+                picture.getvalue(),
+                "image/png",
+                [("X-Robots-Tag", "noimageai")],
+            ),
+            ("https://c.example/plain", _page(make_document(46)), html, []),
+        ],
+    )
+    (corpus / "page.html").write_bytes(
+        _meta_page(make_document(47), '<meta name="robots" content="noai">')
+    )
+
+    assert run_cli("ingest", corpus, "--dataset", "web").exit_code == 0
+
+    uses = dict(
+        (locator.rsplit("=", 1)[-1] if "#" in locator else locator, use)
+        for locator, use in _sql(
+            run_cli,
+            "SELECT locator, training_use FROM occurrences JOIN records ON records.id = record_id",
+        )
+    )
+    assert uses == {
+        "1": "notAllowed",  # X-Robots-Tag: noai
+        "2": "notAllowed",  # <meta name="robots" content="noai">
+        "3": "notAllowed",  # tdm-reservation: 1
+        "4": "allowed",  # tdm-reservation 0 in a meta tag
+        "5": "notAllowed",  # noai for a named agent reserves it for that agent
+        "6": None,  # noimageai says nothing of text
+        "7": "notAllowed",  # ... but reserves the image
+        "8": None,
+        "web/page.html": "notAllowed",
+    }
+    (signals,) = _sql(run_cli, "SELECT rights FROM records WHERE rights LIKE '%tdm-policy%'")
+    assert "header:tdm-policy=https://b.example/policy.json" in json.loads(signals[0])["signals"]
+
+    assert run_cli("model", "register", "lm", "--dataset", "web").exit_code == 0
+    verdict = run_cli("trained", "lm", "--use", "commercial")
+    assert verdict.exit_code == 3 and "reserved AI training" in verdict.output
+    summary = json.loads(run_cli("export", "lm", "--format", "json").output)
+    reservations = summary["data_processing"]["respect_of_reservation_of_rights"]
+    assert reservations["records_by_embedded_training_signal"] == {"allowed": 1, "notAllowed": 6}

@@ -3,21 +3,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from lineage.crawl.items import Blob, ContentItem, Reader, ReadOptions, ReadResult, Skipped
+from lineage.crawl.web_rights import page_rights
 from lineage.vocabulary import LicenseOrigin, RecordKind
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
-def main_text(page: bytes, declared_type: str | None = None) -> str:
-    """The main text of an HTML page, decoded by its declared or detected encoding; boiler-
-    plate (navigation, sidebars, footers) left out."""
-    # Imported here: only corpora with web pages load the extractor.
-    from resiliparse.extract.html2text import extract_plain_text
+def decoded(page: bytes, declared_type: str | None = None) -> str:
+    """An HTML page as text, by its declared encoding or else the one detected."""
+    # Imported here: only corpora with web pages load resiliparse.
     from resiliparse.parse.encoding import bytes_to_str, detect_encoding
 
-    charset = _charset(declared_type) or detect_encoding(page) or "utf-8"
-    return extract_plain_text(bytes_to_str(page, charset), main_content=True).strip()
+    return bytes_to_str(page, _charset(declared_type) or detect_encoding(page) or "utf-8")
+
+
+def main_text(html: str) -> str:
+    """A page's main text: boilerplate (navigation, sidebars, footers) left out."""
+    from resiliparse.extract.html2text import extract_plain_text
+
+    return extract_plain_text(html, main_content=True).strip()
 
 
 def _charset(content_type: str | None) -> str | None:
@@ -29,10 +36,16 @@ def _charset(content_type: str | None) -> str | None:
 
 
 def page_item(
-    locator: str, page: bytes, content_type: str | None, source_uri: str | None = None
+    locator: str,
+    page: bytes,
+    content_type: str | None,
+    source_uri: str | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> ContentItem | Skipped:
-    """A page as a text record of its main text, or passed over where it has none."""
-    text = main_text(page, content_type)
+    """A page as a text record of its main text, with the rights signals of its headers and
+    its HTML; passed over where it has no main text."""
+    html = decoded(page, content_type)
+    text = main_text(html)
     if not text:
         return Skipped(locator, "web page with no main text")
     return ContentItem(
@@ -42,6 +55,7 @@ def page_item(
         text=text,
         license_origin=LicenseOrigin.RECORD,
         source_uri=source_uri,
+        rights=page_rights(headers or {}, html),
     )
 
 

@@ -19,6 +19,7 @@ from lineage.crawl.items import Blob, ContentItem, Reader, ReadOptions, ReadResu
 from lineage.crawl.readers.html import HTML_TYPES, page_item
 from lineage.crawl.rights import read_embedded_rights
 from lineage.crawl.streams import read_whole
+from lineage.crawl.web_rights import page_rights
 from lineage.errors import InputError
 from lineage.vocabulary import FRAGMENT, LicenseOrigin, RecordKind
 
@@ -47,6 +48,7 @@ def _item(record: Any, locator: str, options: ReadOptions) -> ContentItem | Skip
     uri = record.rec_headers.get_header("WARC-Target-URI")
     payload = read_whole(record.content_stream(), options.limits.max_whole_bytes, locator)
     http = record.http_headers
+    headers = dict(http.headers) if http is not None else {}
     declared = http.get_header("Content-Type") if http is not None else None
     content_type = declared or record.rec_headers.get_header("Content-Type")
     media = (content_type or "").split(";")[0].strip().lower()
@@ -54,9 +56,9 @@ def _item(record: Any, locator: str, options: ReadOptions) -> ContentItem | Skip
         text = payload.decode("utf-8", errors="replace")
         return ContentItem(locator, RecordKind.TEXT, payload, text=text, source_uri=uri)
     if media in HTML_TYPES:
-        return page_item(locator, payload, content_type, uri)
+        return page_item(locator, payload, content_type, uri, headers)
     if media in IMAGE_TYPES:
-        rights = read_embedded_rights(payload)
+        rights = page_rights(headers, None, images=True, carried=read_embedded_rights(payload))
         return ContentItem(
             locator,
             RecordKind.IMAGE,
