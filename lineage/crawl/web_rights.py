@@ -47,6 +47,8 @@ def _read(
         for directive in _directives(value):
             if directive in reservations:
                 rights.add_signal(TrainingUse.NOT_ALLOWED, f"{where}={directive}")
+            elif directive in IMAGE_RESERVATIONS:  # about other content than this: kept, said
+                rights.signals.append(f"{where}={directive}")
     elif name == "tdm-reservation" and value.strip() in _TDM_RESERVATION:
         rights.add_signal(_TDM_RESERVATION[value.strip()], f"{where}={value.strip()}")
     elif name == "tdm-policy" and value.strip():

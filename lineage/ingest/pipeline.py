@@ -26,7 +26,7 @@ from lineage.ingest.vanished import SeenLocators
 from lineage.ingest.writer import Batch, BatchStore, ContentKey, Pending
 from lineage.store import session_scope
 from lineage.store.records import stored_by_hash
-from lineage.store.rows import ensure_sources
+from lineage.store.rows import ensure_sources, record_source_signals
 from lineage.vocabulary import RecordKind
 
 # Batches whose fingerprints the workers compute while this thread stores the one before.
@@ -135,11 +135,18 @@ class IngestPipeline:
             self._flush()
 
     def _resolve_sources(self, pending: list[Pending]) -> None:
-        """The source ids of a batch's entries, the new sources created all at once."""
+        """The source ids of a batch's entries, the new sources created all at once, and the
+        rights signals web pages carried recorded on their URLs' sources."""
         new = {entry.source_uri for entry in pending} - self.source_ids.keys()
-        if new:
+        signalled = {
+            entry.source_uri: entry.item.rights.as_dict()
+            for entry in pending
+            if entry.item.rights is not None and entry.item.source_uri is not None
+        }
+        if new or signalled:
             with session_scope(self.engine) as session:
                 self.source_ids.update(ensure_sources(session, sorted(new)))
+                record_source_signals(session, signalled)
         for entry in pending:
             entry.source_id = self.source_ids[entry.source_uri]
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -94,6 +94,13 @@ def ensure_sources(session: Session, uris: Sequence[str]) -> dict[str, int]:
     if missing:
         found.update(rows_in(session, _SOURCE_IDS, missing))
     return found
+
+
+def record_source_signals(session: Session, signals: Mapping[str, dict[str, Any]]) -> None:
+    """Keep what each URL said of its rights (the signals its response carried, the last
+    time it was read) on its source row."""
+    for uri, said in sorted(signals.items()):
+        session.execute(update(Source).where(Source.uri == uri).values(rights_signals=said))
 
 
 def _source_row(uri: str, now: datetime) -> dict[str, Any]:

@@ -250,3 +250,6 @@ def test_noai_and_tdm_reservations_mark_what_they_cover_as_reserved(tmp_path: Pa
     summary = json.loads(run_cli("export", "lm", "--format", "json").output)
     reservations = summary["data_processing"]["respect_of_reservation_of_rights"]
     assert reservations["records_by_embedded_training_signal"] == {"allowed": 1, "notAllowed": 6}
+    assert reservations["sources_with_recorded_rights_signals"] == 7  # the URLs that said
+    (stored,) = _sql(run_cli, "SELECT rights_signals FROM sources WHERE uri LIKE '%/tdm'")
+    assert json.loads(stored[0])["training_use"] == "notAllowed"
