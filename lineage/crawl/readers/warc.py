@@ -14,6 +14,7 @@ metadata, robots.txt and other types) are not content.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from lineage.crawl.items import Blob, ContentItem, Reader, ReadOptions, ReadResult, Skipped
 from lineage.crawl.readers.html import HTML_TYPES, page_item
@@ -27,6 +28,8 @@ IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
 
 
 CONTENT_RECORDS = ("response", "conversion", "resource")
+# Responses that say what may be done with a site, rather than being its content.
+POLICY_PATHS = ("/robots.txt", "/.well-known/tdmrep.json")
 
 
 def read_warc(blob: Blob, options: ReadOptions) -> ReadResult:
@@ -46,6 +49,8 @@ def read_warc(blob: Blob, options: ReadOptions) -> ReadResult:
 
 def _item(record: Any, locator: str, options: ReadOptions) -> ContentItem | Skipped:
     uri = record.rec_headers.get_header("WARC-Target-URI")
+    if uri and urlsplit(uri).path in POLICY_PATHS:
+        return Skipped(locator, f"site policy ({urlsplit(uri).path}), not content")
     payload = read_whole(record.content_stream(), options.limits.max_whole_bytes, locator)
     http = record.http_headers
     headers = dict(http.headers) if http is not None else {}
