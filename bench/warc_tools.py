@@ -11,6 +11,10 @@ Quality is measured against the article each page was made from: recall is the s
 article's words the extraction kept, leak the share of extracted words that came from the
 boilerplate. Prints medians, spreads and each tool's rate relative to the other.
 
+Last, `lineage ingest` of the same WARC (reading, extracting, fingerprinting and storing, into
+a fresh SQLite file each run) against the plain loop of what it reads with: warcio reading
+every response and resiliparse extracting its main text.
+
     .venv/bin/python bench/warc_tools.py --pages 500
 """
 
@@ -20,8 +24,10 @@ import argparse
 import io
 import random
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from fastwarc.warc import ArchiveIterator as FastIterator
 from fastwarc.warc import WarcRecordType
@@ -30,6 +36,11 @@ from trafilatura import extract
 from warcio.archiveiterator import ArchiveIterator as WarcioIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
+
+from lineage.fingerprint import DEFAULT_TEXT_PARAMS
+from lineage.fingerprint.text import sign_texts
+from lineage.ingest import IngestOptions, ingest_paths
+from lineage.store import connect
 
 BOILERPLATE = [
     *("Home", "News", "Sport", "Weather", "Subscribe", "Sign", "in", "Privacy", "policy"),
@@ -111,6 +122,28 @@ def timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
+def plain_loop(data: bytes) -> None:
+    """What a user would write: read every response with warcio, extract its main text."""
+    for payload in read_warcio(data):
+        extract_plain_text(payload.decode(), main_content=True)
+
+
+def lineage_ingest(data: bytes, work: Path, run: int) -> float:
+    """Seconds of one ingest of the WARC into a fresh database, created and migrated first
+    (untimed, as in bench/ingest_throughput.py)."""
+    folder = work / f"warc-{run}"
+    folder.mkdir()
+    (folder / "crawl.warc").write_bytes(data)
+    engine = connect(f"sqlite:///{work / f'warc-{run}.db'}")
+    started = time.perf_counter()
+    summary = ingest_paths(engine, [folder], IngestOptions(dataset="web"))
+    engine.dispose()  # timed: SQLite checkpoints its write-ahead log as it closes
+    seconds = time.perf_counter() - started
+    if summary.problem_count or not summary.records_added:
+        raise SystemExit(f"ingest failed: {summary.problems[:3]}")
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=500)
@@ -142,6 +175,20 @@ def main() -> None:
     ):
         ratio = statistics.median(seconds[second]) / statistics.median(seconds[first])
         print(f"  {first} is {ratio:.1f}x {second}")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        sign_texts(["warm up"], DEFAULT_TEXT_PARAMS, compiled=True)  # its one-off load
+        ingest_runs, loop_runs = [], []
+        for run in range(args.repeats):
+            ingest_runs.append(lineage_ingest(data, work, run))
+            loop_runs.append(timed(lambda: plain_loop(data)))
+    ingest_rate = args.pages / statistics.median(ingest_runs)
+    loop_rate = args.pages / statistics.median(loop_runs)
+    megabytes = len(data) / 1e6 / statistics.median(ingest_runs)
+    print(
+        f"  lineage ingest {ingest_rate:.0f} pages/s ({megabytes:.1f} MB/s), plain "
+        f"read+extract loop {loop_rate:.0f} pages/s: ratio {ingest_rate / loop_rate:.2f}"
+    )
     for name, extractor in (
         ("trafilatura", lambda html: extract(html) or ""),
         ("resiliparse", lambda html: extract_plain_text(html, main_content=True)),

@@ -11,6 +11,7 @@ disclosures count it; every signal is kept with where it was read.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from lineage.crawl.rights import EmbeddedRights
 from lineage.vocabulary import TrainingUse
@@ -23,18 +24,18 @@ _TDM_RESERVATION = {"1": TrainingUse.NOT_ALLOWED, "0": TrainingUse.ALLOWED}
 
 def page_rights(
     headers: Mapping[str, str],
-    html: str | None,
+    tree: Any | None,
     images: bool = False,
     carried: EmbeddedRights | None = None,
 ) -> EmbeddedRights | None:
-    """The rights signals of a response (its headers, and its HTML where it is a page),
-    added to those the content `carried` itself; None where there are none. `images` judges
-    the image directives too."""
+    """The rights signals of a response (its headers, and its HTML, parsed by resiliparse,
+    where it is a page), added to those the content `carried` itself; None where there are
+    none. `images` judges the image directives too."""
     rights = carried or EmbeddedRights()
     reservations = IMAGE_RESERVATIONS if images else TEXT_RESERVATIONS
     for name, value in headers.items():
         _read(name.lower(), value, f"header:{name}", reservations, rights)
-    for name, value in _meta_tags(html) if html else []:
+    for name, value in _meta_tags(tree) if tree is not None else []:
         header = "x-robots-tag" if name == "robots" else name
         _read(header, value, f"meta:{name}", reservations, rights)
     return None if rights.is_empty() else rights
@@ -65,12 +66,8 @@ def _directives(value: str) -> list[str]:
     return directives
 
 
-def _meta_tags(html: str) -> list[tuple[str, str]]:
+def _meta_tags(tree: Any) -> list[tuple[str, str]]:
     """(name, content) of the page's `<meta>` tags that bear on rights."""
-    # Imported here: only corpora with web pages load the parser.
-    from resiliparse.parse.html import HTMLTree
-
-    tree = HTMLTree.parse(html)
     head = tree.head
     if head is None:
         return []

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from lineage.crawl.items import Blob, ContentItem, Reader, ReadOptions, ReadResult, Skipped
 from lineage.crawl.web_rights import page_rights
@@ -20,11 +21,11 @@ def decoded(page: bytes, declared_type: str | None = None) -> str:
     return bytes_to_str(page, _charset(declared_type) or detect_encoding(page) or "utf-8")
 
 
-def main_text(html: str) -> str:
-    """A page's main text: boilerplate (navigation, sidebars, footers) left out."""
+def main_text(tree: Any) -> str:
+    """A parsed page's main text: boilerplate (navigation, sidebars, footers) left out."""
     from resiliparse.extract.html2text import extract_plain_text
 
-    return extract_plain_text(html, main_content=True).strip()
+    return extract_plain_text(tree, main_content=True).strip()
 
 
 def _charset(content_type: str | None) -> str | None:
@@ -44,8 +45,10 @@ def page_item(
 ) -> ContentItem | Skipped:
     """A page as a text record of its main text, with the rights signals of its headers and
     its HTML; passed over where it has no main text."""
-    html = decoded(page, content_type)
-    text = main_text(html)
+    from resiliparse.parse.html import HTMLTree
+
+    tree = HTMLTree.parse(decoded(page, content_type))  # once, for the text and the tags
+    text = main_text(tree)
     if not text:
         return Skipped(locator, "web page with no main text")
     return ContentItem(
@@ -55,7 +58,7 @@ def page_item(
         text=text,
         license_origin=LicenseOrigin.RECORD,
         source_uri=source_uri,
-        rights=page_rights(headers or {}, html),
+        rights=page_rights(headers or {}, tree),
     )
 
 
