@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import BinaryIO
 
 from lineage.crawl import save_to_disk, splits
@@ -86,7 +86,8 @@ class CorpusFile:
 
     @cached_property
     def placement(self) -> Placement:
-        """The Hugging Face configuration and split the file is in, where its root has a card."""
+        """The Hugging Face configuration and split the file is in: by its root's card, or by
+        the `save_to_disk` metadata beside it; none for a plain folder."""
         return self.root.placement(self.locator)
 
     def folder_licenses(self) -> Iterator[Evidence]:
@@ -173,7 +174,8 @@ class CorpusRoot:
         first, _, rest = relative.partition("/")
         if rest and first in self.saved_splits:
             return splits.DEFAULT_CONFIG, first
-        split = self._state_split(str(PurePosixPath(relative).parent))
+        # Sliced rather than a PurePosixPath: every file of a plain folder passes here.
+        split = self._state_split(relative.rpartition("/")[0])
         return (splits.DEFAULT_CONFIG, split) if split else (None, None)
 
     @cached_property
