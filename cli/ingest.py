@@ -153,6 +153,11 @@ def _print_summary(summary: IngestSummary) -> None:
         f"{summary.bytes_read / 1e6:.2f} MB"
     )
     out.print(f"  manifest {summary.manifest_hash}")
+    if summary.sources_reserved_by_site:
+        out.print(
+            f"  {summary.sources_reserved_by_site} web source(s) reserved by their site "
+            "(robots.txt for AI crawlers, tdmrep.json): their records are marked reserved"
+        )
     if summary.licenses:
         licences = ", ".join(f"{spdx} {count}" for spdx, count in sorted(summary.licenses.items()))
         out.print(f"  licences: {licences}")

@@ -115,6 +115,14 @@ class ModelRelation(StrEnum):
 # Locators: `LABEL/PATH` names a file under a corpus root named LABEL (a single-file root is
 # `LABEL` alone); `!/NAME` a member of an archive, inside a file or another member; a fragment
 # after `#` names an item inside it, such as `#row=N`.
+class CrawlFactKind(StrEnum):
+    """What a web archive says besides content: a site's policy file, or the crawler's agent."""
+
+    ROBOTS_TXT = "robots.txt"
+    TDMREP = "tdmrep.json"
+    USER_AGENT = "user-agent"
+
+
 FRAGMENT = "#"
 MEMBER = "!/"
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import BinaryIO, Protocol
 
 from lineage.crawl.rights import EmbeddedRights
-from lineage.vocabulary import LicenseOrigin, RecordKind
+from lineage.vocabulary import CrawlFactKind, LicenseOrigin, RecordKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,23 @@ class ContentItem:
     license_origin: LicenseOrigin = LicenseOrigin.RECORD
     source_uri: str | None = None
     rights: EmbeddedRights | None = None
+    # When it was collected, and the hash of the bytes fetched where it was derived from them.
+    collected_at: datetime | None = None
+    payload_sha256: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlFact:
+    """What a web archive said besides content: a site's robots.txt or tdmrep.json response,
+    or the user agent its crawler announced (`body`), read at `locator`."""
+
+    locator: str
+    kind: CrawlFactKind
+    uri: str | None
+    body: str
+    warc_record_id: str | None = None
+    fetched_at: datetime | None = None
+    http_status: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +125,8 @@ class ReadOptions:
     depth: int = 0
 
 
-ReadResult = Iterator[ContentItem | ItemProblem | Skipped]
+ReadEntry = ContentItem | ItemProblem | Skipped | CrawlFact
+ReadResult = Iterator[ReadEntry]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from sqlalchemy import Engine
 
-from lineage.crawl import CorpusListing
+from lineage.crawl import CorpusListing, CrawlFact
 from lineage.errors import InputError
 from lineage.fingerprint.batch import FingerprintResult
 from lineage.ingest.options import IngestOptions, IngestSummary
@@ -50,6 +50,9 @@ class OccurrenceRecorder:
         ]
         self.hashes.append(string_hashes(facts))
         self.summary.problem_count += len(batch.problems)
+
+    def store_crawl_facts(self, facts: list[CrawlFact]) -> None:
+        """Crawl facts are not occurrences: a frozen version is judged by its content."""
 
     def sorted(self) -> np.ndarray:
         return np.sort(np.concatenate(self.hashes)) if self.hashes else np.empty(0, np.int64)

@@ -97,6 +97,8 @@ class IngestSummary:
     skipped_by_reason: Counter[str] = field(default_factory=Counter)
     # The models trained on the version, when it was frozen (and found unchanged).
     frozen_by: list[str] = field(default_factory=list)
+    # Web sources whose site reserves them (robots.txt for AI crawlers, tdmrep.json).
+    sources_reserved_by_site: int = 0
 
     @property
     def exit_code(self) -> int:
@@ -136,4 +138,5 @@ class IngestSummary:
             "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
             "skipped_by_reason": dict(sorted(self.skipped_by_reason.items())),
             "frozen_by": self.frozen_by,
+            "sources_reserved_by_site": self.sources_reserved_by_site,
         }

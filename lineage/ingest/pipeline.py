@@ -17,7 +17,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine
 
-from lineage.crawl import ContentItem, CorpusFile, ItemProblem, ReadOptions
+from lineage.crawl import ContentItem, CorpusFile, CrawlFact, ItemProblem, ReadOptions
 from lineage.errors import InputError
 from lineage.fingerprint.batch import FingerprintResult, FingerprintTask, fingerprint_chunk
 from lineage.ingest.licensing import LicensePrecedence
@@ -36,6 +36,8 @@ PIPELINE_DEPTH = 2
 # bounded; yet large enough that a batch's own costs (a transaction, queries) weigh little.
 # 16 MiB measured a few percent faster than 4 MiB, for pictures and 5,000-word texts alike.
 BATCH_BYTES = 1 << 24
+# Crawl facts (robots.txt files, up to 500 KiB each) held before they are stored.
+CRAWL_FACTS_AT_ONCE = 1000
 
 
 @contextmanager
@@ -83,6 +85,8 @@ class IngestPipeline:
         self.seen = SeenLocators() if writer.version_had_occurrences else None
         # Files and archive members that could not be read at all.
         self.unreadable: set[str] = set()
+        # What web archives said of sites and crawlers, stored once the content is.
+        self.crawl_facts: list[CrawlFact] = []
 
     def ingest(self, files: Iterable[CorpusFile], progress: IngestProgress | None) -> None:
         for file in files:
@@ -92,6 +96,7 @@ class IngestPipeline:
         self._flush()
         while self.batches:
             self._store(self.batches.popleft())
+        self.store_crawl_facts()
 
     def _ingest_file(self, file: CorpusFile) -> None:
         self.summary.files_seen += 1
@@ -99,6 +104,8 @@ class IngestPipeline:
             for entry in file.reader.read(file, self.read_options):
                 if isinstance(entry, ContentItem):
                     self._add(file, entry)
+                elif isinstance(entry, CrawlFact):
+                    self._add_fact(entry)
                 elif isinstance(entry, ItemProblem):
                     if entry.whole:
                         self.unreadable.add(entry.locator)
@@ -111,6 +118,16 @@ class IngestPipeline:
             self.summary.files_failed += 1
             self.unreadable.add(file.locator)
             self.problems.append(ProblemReport(file.locator, type(exc).__name__, str(exc)))
+
+    def _add_fact(self, fact: CrawlFact) -> None:
+        self.crawl_facts.append(fact)
+        if len(self.crawl_facts) >= CRAWL_FACTS_AT_ONCE:
+            self.store_crawl_facts()
+
+    def store_crawl_facts(self) -> None:
+        if self.crawl_facts:
+            self.writer.store_crawl_facts(self.crawl_facts)
+            self.crawl_facts = []
 
     def _add(self, file: CorpusFile, item: ContentItem) -> None:
         if self.seen is not None:

@@ -23,6 +23,7 @@ from lineage.fingerprint import TextFingerprintParams, check_compatible
 from lineage.ingest.frozen import verify_unchanged
 from lineage.ingest.options import IngestOptions, IngestProgress, IngestSummary
 from lineage.ingest.pipeline import IngestPipeline, worker_pool
+from lineage.ingest.site_rights import judge_site_rights
 from lineage.ingest.vanished import remove_vanished
 from lineage.ingest.writer import BatchWriter
 from lineage.registry import link_source_datasets
@@ -83,6 +84,8 @@ def ingest_paths(
                 summary.occurrences_removed = remove_vanished(
                     engine, version.id, pipeline.seen, pipeline.unreadable, _labels(listing)
                 )
+            if not found_nothing:
+                summary.sources_reserved_by_site = judge_site_rights(engine, version.id)
         except BaseException:
             _finish_run(engine, summary, RunStatus.INTERRUPTED)
             raise

@@ -10,15 +10,17 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from lineage.crawl import ContentItem
+from lineage.crawl import ContentItem, CrawlFact
 from lineage.fingerprint.batch import FingerprintResult
 from lineage.ingest.options import MAX_PROBLEMS_IN_SUMMARY, IngestSummary, ProblemReport
 from lineage.store import session_scope
+from lineage.store.crawl_facts import store_crawl_facts
 from lineage.store.occurrences import (
     OCCURRENCE_COLUMNS,
     occurrences_at,
@@ -46,6 +48,19 @@ class Pending:
     split: str | None
     source_id: int = 0
 
+    def occurrence_facts(self, record_id: int) -> dict[str, Any]:
+        """What the version's occurrence at this entry's locator says."""
+        return {
+            "record_id": record_id,
+            "source_id": self.source_id,
+            "license_id": self.license_id,
+            "license_origin": self.license_origin,
+            "config": self.config,
+            "split": self.split,
+            "collected_at": self.item.collected_at,
+            "payload_sha256": self.item.payload_sha256,
+        }
+
     @property
     def key(self) -> ContentKey:
         return self.sha256, self.item.kind
@@ -72,6 +87,8 @@ class BatchStore(Protocol):
     def store(
         self, batch: Batch, results: list[FingerprintResult], license_names: dict[int, str]
     ) -> None: ...
+
+    def store_crawl_facts(self, facts: list[CrawlFact]) -> None: ...
 
 
 class BatchWriter:
@@ -108,6 +125,11 @@ class BatchWriter:
                 IngestError(ingest_run_id=self.run_id, **vars(problem)) for problem in problems
             )
             self.summary.licenses.update(license_names[entry.license_id] for entry in stored)
+
+    def store_crawl_facts(self, facts: list[CrawlFact]) -> None:
+        """What web archives said of sites and crawlers, in a transaction of its own."""
+        with session_scope(self.engine) as session:
+            store_crawl_facts(session, self.version_id, facts)
 
     def note(self, problem: ProblemReport) -> None:
         self.summary.problem_count += 1
@@ -156,14 +178,7 @@ class BatchWriter:
             existing = occurrences_at(session, self.version_id, [e.item.locator for e in stored])
         new_rows = []
         for entry in stored:
-            wanted = {
-                "record_id": record_ids[entry.sha256],
-                "source_id": entry.source_id,
-                "license_id": entry.license_id,
-                "license_origin": entry.license_origin,
-                "config": entry.config,
-                "split": entry.split,
-            }
+            wanted = entry.occurrence_facts(record_ids[entry.sha256])
             current = existing.get(entry.item.locator)
             if current is None:
                 row = wanted | {
@@ -171,11 +186,18 @@ class BatchWriter:
                     "locator": entry.item.locator,
                 }
                 new_rows.append(tuple(row[column] for column in OCCURRENCE_COLUMNS))
-            elif any(getattr(current, key) != value for key, value in wanted.items()):
+            elif any(_stored(getattr(current, key)) != value for key, value in wanted.items()):
                 update_occurrence(session, current.id, wanted)
                 self.summary.occurrences_updated += 1
         upsert_occurrences(session, new_rows)
         self.summary.occurrences_added += len(new_rows)
+
+
+def _stored(value: Any) -> Any:
+    """A value as read back, comparable with one to write: SQLite gives times back naive."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
 
 
 def _record_row(entry: Pending, fingerprint: dict[str, Any]) -> dict[str, Any]:

@@ -85,7 +85,7 @@ def use_verdict(report: TrainingDataReport, use: str) -> UseVerdict:
 def _judge_reservations(dataset: DatasetUse, use: str, verdict: UseVerdict) -> None:
     reserved = dataset.training_use.get(TrainingUse.NOT_ALLOWED, 0)
     if reserved:
-        reason = "rights holder reserved AI training in the work's metadata"
+        reason = "rights holder reserved AI training (in the work, its headers or its site's files)"
         finding = Finding(dataset.dataset, dataset.version, None, reserved, reason)
         if use == "research":
             research = reason + "; only a research exception (EU CDSM Art. 3) allows mining it"

@@ -22,6 +22,8 @@ OCCURRENCE_COLUMNS = (
     "license_origin",
     "config",
     "split",
+    "collected_at",
+    "payload_sha256",
 )
 _VERSION_MEMBERS = (
     "SELECT DISTINCT records.sha256, records.size_bytes FROM records "
@@ -53,6 +55,10 @@ def update_occurrence(session: Session, occurrence_id: int, facts: dict[str, Any
 def upsert_occurrences(session: Session, rows: list[tuple]) -> None:
     """Insert rows of OCCURRENCE_COLUMNS; one at a locator already there (another run filling
     the same new version with the same locators) updates it."""
+    as_stored = Occurrence.__table__.c.collected_at.type.bind_processor(session.get_bind().dialect)
+    if as_stored is not None:  # the driver takes times as SQLAlchemy would give them (SQLite)
+        at = OCCURRENCE_COLUMNS.index("collected_at")
+        rows = [(*row[:at], as_stored(row[at]), *row[at + 1 :]) for row in rows]
     insert_rows(
         session, Occurrence, OCCURRENCE_COLUMNS, rows, unique=("dataset_version_id", "locator")
     )

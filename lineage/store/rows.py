@@ -17,6 +17,8 @@ from lineage.licenses import license_facts, normalize_license
 from lineage.store.bulk import rows_in
 from lineage.store.schema import (
     Base,
+    Crawl,
+    CrawlFact,
     Dataset,
     DatasetDerivation,
     DatasetVersion,
@@ -229,13 +231,16 @@ def find_model(session: Session, name: str) -> Model:
 
 
 def delete_version(session: Session, version: DatasetVersion) -> None:
-    """The version and every row that hangs on it: occurrences, licence evidence, ingest runs
-    and their errors, training inputs and derivations. Records stay: they are never deleted
-    (the band index keeps no tombstones), and content held by no version is found nowhere."""
+    """The version and every row that hangs on it: occurrences, licence evidence, crawl facts
+    and crawls, ingest runs and their errors, training inputs and derivations. Records stay:
+    they are never deleted (the band index keeps no tombstones), and content held by no
+    version is found nowhere."""
     run_ids = select(IngestRun.id).where(IngestRun.dataset_version_id == version.id)
     for table, where in (
         (Occurrence, Occurrence.dataset_version_id == version.id),
         (LicenseEvidence, LicenseEvidence.dataset_version_id == version.id),
+        (CrawlFact, CrawlFact.dataset_version_id == version.id),
+        (Crawl, Crawl.dataset_version_id == version.id),
         (IngestError, IngestError.ingest_run_id.in_(run_ids)),
         (IngestRun, IngestRun.dataset_version_id == version.id),
         (TrainingInput, TrainingInput.dataset_version_id == version.id),

@@ -195,6 +195,11 @@ class Occurrence(Base):
     # The configuration and split of a Hugging Face dataset the locator is in, where known.
     config: Mapped[str | None] = mapped_column(String(64))
     split: Mapped[str | None] = mapped_column(String(64))
+    # When the content was collected (a WARC record's WARC-Date), where the input says.
+    collected_at: Mapped[datetime | None]
+    # The hash of the bytes as fetched (a web page's HTML), where the record is derived
+    # from them (its main text).
+    payload_sha256: Mapped[str | None] = mapped_column(String(64))
 
 
 class LicenseEvidence(Base):
@@ -302,6 +307,47 @@ class TrainingInput(Base):
     weight: Mapped[float | None]
     # The splits the run consumed (a JSON list); none given means the training splits.
     splits: Mapped[list[str] | None] = mapped_column(JSON)
+
+
+class CrawlFact(Base):
+    """What a web archive says of the sites it visited and of its crawler, besides content:
+    a site's robots.txt or tdmrep.json as fetched, or the user agent the crawler announced.
+    The site's rights signals are judged from them (`lineage.ingest.site_rights`)."""
+
+    __tablename__ = "crawl_facts"
+    __table_args__ = (UniqueConstraint("dataset_version_id", "locator"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dataset_version_id: Mapped[int] = mapped_column(ForeignKey("dataset_versions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    domain: Mapped[str | None] = mapped_column(String(255), index=True)
+    uri: Mapped[str | None] = mapped_column(String(2048))
+    locator: Mapped[str] = mapped_column(String(2048))
+    warc_record_id: Mapped[str | None] = mapped_column(String(255))
+    fetched_at: Mapped[datetime | None]
+    http_status: Mapped[int | None] = mapped_column(SmallInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+
+
+class Crawl(Base):
+    """A `lineage crawl` run: who crawled, as which agent, for what, when, from which seeds,
+    and what it refused to fetch; the disclosure's crawler details."""
+
+    __tablename__ = "crawls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dataset_version_id: Mapped[int] = mapped_column(ForeignKey("dataset_versions.id"), index=True)
+    crawler: Mapped[str] = mapped_column(String(255))
+    user_agent: Mapped[str] = mapped_column(String(512))
+    purpose: Mapped[str] = mapped_column(Text)
+    seeds: Mapped[list[str]] = mapped_column(JSON)
+    archive: Mapped[str] = mapped_column(String(2048))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime]
+    pages_fetched: Mapped[int] = mapped_column(Integer)
+    # Why each URL not fetched was not, counted by reason (robots.txt, TDM reservation...).
+    refused: Mapped[dict[str, Any]]
 
 
 class IngestRun(Base):

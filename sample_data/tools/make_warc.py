@@ -1,7 +1,8 @@
 """Generate `web-crawl.warc.gz`: a small web archive as a crawler would write it, of pages the
-`lineage` developers wrote for the sample (CC0-1.0): the site's robots.txt, a page whose
-server says `X-Robots-Tag: noai`, a page reserved under TDMRep (`tdm-reservation: 1`, with a
-policy), and a page with no reservation.
+`lineage` developers wrote for the sample (CC0-1.0): the site's robots.txt (closing its drafts
+to GPTBot) and TDMRep file (reserving its archive), a page whose server says
+`X-Robots-Tag: noai`, a page reserved by its `tdm-reservation: 1` header (with a policy), a
+draft, an archived page, and a page with no reservation.
 
 Deterministic: fixed record ids and dates, so running it again rewrites the same bytes.
 """
@@ -15,7 +16,11 @@ from warcio.warcwriter import WARCWriter
 OUTPUT = Path(__file__).parent.parent / "web-crawl.warc.gz"
 SITE = "https://hedgerow-journal.example.org"
 DATE = "2026-11-20T09:00:00Z"
-ROBOTS = b"User-agent: *\nAllow: /\n\nUser-agent: GPTBot\nDisallow: /\n"
+ROBOTS = b"User-agent: *\nAllow: /\n\nUser-agent: GPTBot\nDisallow: /drafts/\n"
+TDMREP = (
+    b'[{"location": "/archive/*", "tdm-reservation": 1}, {"location": "/", "tdm-reservation": 0}]'
+)
+
 PAGES = [
     (
         "/notes/winter-hedges",
@@ -30,6 +35,20 @@ PAGES = [
         "The spring count",
         "Twelve of us walked the parish lanes in April and counted the shrub species in every "
         "thirty-metre stretch. The oldest hedges held nine or ten; the newest held two.",
+    ),
+    (
+        "/drafts/autumn-plan",
+        [],
+        "Plans for the autumn",
+        "A draft for the committee: which lanes to lay this winter, who brings the billhooks, "
+        "and whether the parish will lend the trailer again for the brash.",
+    ),
+    (
+        "/archive/1998-survey",
+        [],
+        "The 1998 survey",
+        "Transcribed from the typed sheets of the first survey: forty hedges measured by hand, "
+        "with the farmers' names for each field written in the margins.",
     ),
     (
         "/notes/open-day",
@@ -53,7 +72,10 @@ def page(title: str, text: str) -> bytes:
 def write() -> None:
     output = io.BytesIO()
     writer = WARCWriter(output, gzip=True)
-    responses = [("/robots.txt", [("Content-Type", "text/plain")], ROBOTS)]
+    responses = [
+        ("/robots.txt", [("Content-Type", "text/plain")], ROBOTS),
+        ("/.well-known/tdmrep.json", [("Content-Type", "application/json")], TDMREP),
+    ]
     responses += [
         (path, [("Content-Type", "text/html; charset=utf-8"), *extra], page(title, text))
         for path, extra, title, text in PAGES

@@ -188,7 +188,11 @@ def test_reserved_records_block_commercial_use_and_constrain_research(tmp_path: 
         for f in json.loads(commercial.output)["verdict"]["blocking"]
     }
     assert blocking == {
-        ("pictures", None, 2): "rights holder reserved AI training in the work's metadata",
+        (
+            "pictures",
+            None,
+            2,
+        ): "rights holder reserved AI training (in the work, its headers or its site's files)",
         ("pictures", "CC-BY-NC-4.0", 1): "licence forbids commercial use",
         ("texts", "CC-BY-NC-4.0", 2): "licence forbids commercial use",
         ("texts", "NOASSERTION", 2): "licence unknown: no grant to rely on",

@@ -22,6 +22,7 @@ from lineage.crawl.items import (
     Blob,
     ContentItem,
     ItemProblem,
+    ReadEntry,
     Reader,
     ReadOptions,
     ReadResult,
@@ -146,9 +147,7 @@ def _sample_metadata(blob: MemoryBlob) -> dict[str, Any]:
     return {str(key).lower(): field for key, field in value.items()}
 
 
-def _with_sample_metadata(
-    entry: ContentItem | ItemProblem | Skipped, metadata: dict[str, Any]
-) -> ContentItem | ItemProblem | Skipped:
+def _with_sample_metadata(entry: ReadEntry, metadata: dict[str, Any]) -> ReadEntry:
     """The sample's URL and licence on an item, where the item's own content names none."""
     if not isinstance(entry, ContentItem):
         return entry

@@ -7,51 +7,95 @@ every decompressed and guarded stream is; reading is a fifth of the time that ex
 main text takes, so warcio costs little.
 
 Each HTML response becomes a text record of its main text, each WET conversion a text record,
-each image response an image record; the target URI is its source. Other records (requests,
-metadata, robots.txt and other types) are not content.
+each image response an image record; the target URI is its source and WARC-Date its
+collection time. robots.txt and tdmrep.json responses, and the user agent requests announced,
+are crawl facts from which the sites' signals are judged; other records are not content.
 """
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from lineage.crawl.items import Blob, ContentItem, Reader, ReadOptions, ReadResult, Skipped
+from lineage.crawl.items import (
+    Blob,
+    ContentItem,
+    CrawlFact,
+    ItemProblem,
+    Reader,
+    ReadOptions,
+    ReadResult,
+    Skipped,
+)
 from lineage.crawl.readers.html import HTML_TYPES, page_item
 from lineage.crawl.rights import read_embedded_rights
+from lineage.crawl.site_policy import MAX_POLICY_BYTES
 from lineage.crawl.streams import read_whole
 from lineage.crawl.web_rights import page_rights
 from lineage.errors import InputError
-from lineage.vocabulary import FRAGMENT, LicenseOrigin, RecordKind
+from lineage.vocabulary import FRAGMENT, CrawlFactKind, LicenseOrigin, RecordKind
+
+# Distinct user agents kept from one archive's requests (a crawl announces one or a few).
+MAX_AGENTS = 16
 
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
-
-
 CONTENT_RECORDS = ("response", "conversion", "resource")
 # Responses that say what may be done with a site, rather than being its content.
-POLICY_PATHS = ("/robots.txt", "/.well-known/tdmrep.json")
+POLICY_PATHS = {
+    "/robots.txt": CrawlFactKind.ROBOTS_TXT,
+    "/.well-known/tdmrep.json": CrawlFactKind.TDMREP,
+}
 
 
 def read_warc(blob: Blob, options: ReadOptions) -> ReadResult:
     # Imported here: only corpora with web archives load the parser.
     from warcio.archiveiterator import ArchiveIterator
 
+    agents: set[str] = set()
     with blob.open() as stream:
         try:
             for number, record in enumerate(ArchiveIterator(stream), start=1):
+                locator = f"{blob.locator}{FRAGMENT}record={number}"
                 if record.rec_type in CONTENT_RECORDS:
-                    yield _item(record, f"{blob.locator}{FRAGMENT}record={number}", options)
+                    yield from _read_record(record, locator, options)
+                elif record.rec_type == "request":
+                    yield from _announced_agent(record, locator, agents)
         except InputError:
             raise
         except Exception as exc:  # the parser's own failures on hostile input
             raise InputError(f"{blob.locator}: unreadable web archive: {exc}") from exc
 
 
-def _item(record: Any, locator: str, options: ReadOptions) -> ContentItem | Skipped:
+def _read_record(record: Any, locator: str, options: ReadOptions) -> ReadResult:
+    """The record's content item, or the site policy it holds; and a problem with its date."""
+    collected_at, bad_date = _warc_date(record)
+    if bad_date is not None:
+        yield ItemProblem(locator, "WarcDateError", bad_date)
     uri = record.rec_headers.get_header("WARC-Target-URI")
-    if uri and urlsplit(uri).path in POLICY_PATHS:
-        return Skipped(locator, f"site policy ({urlsplit(uri).path}), not content")
     payload = read_whole(record.content_stream(), options.limits.max_whole_bytes, locator)
+    policy = POLICY_PATHS.get(urlsplit(uri).path) if uri else None
+    if policy is not None:
+        http = record.http_headers
+        yield CrawlFact(
+            locator,
+            policy,
+            uri,
+            payload[:MAX_POLICY_BYTES].decode("utf-8", errors="replace"),
+            record.rec_headers.get_header("WARC-Record-ID"),
+            collected_at,
+            _status(http.get_statuscode()) if http is not None else None,
+        )
+        return
+    item = _item(record, locator, uri, payload)
+    if isinstance(item, ContentItem):
+        item = replace(item, collected_at=collected_at)
+    yield item
+
+
+def _item(record: Any, locator: str, uri: str | None, payload: bytes) -> ContentItem | Skipped:
     http = record.http_headers
     headers = dict(http.headers) if http is not None else {}
     declared = http.get_header("Content-Type") if http is not None else None
@@ -61,7 +105,10 @@ def _item(record: Any, locator: str, options: ReadOptions) -> ContentItem | Skip
         text = payload.decode("utf-8", errors="replace")
         return ContentItem(locator, RecordKind.TEXT, payload, text=text, source_uri=uri)
     if media in HTML_TYPES:
-        return page_item(locator, payload, content_type, uri, headers)
+        page = page_item(locator, payload, content_type, uri, headers)
+        if isinstance(page, ContentItem):
+            return replace(page, payload_sha256=hashlib.sha256(payload).hexdigest())
+        return page
     if media in IMAGE_TYPES:
         rights = page_rights(headers, None, images=True, carried=read_embedded_rights(payload))
         return ContentItem(
@@ -74,6 +121,32 @@ def _item(record: Any, locator: str, options: ReadOptions) -> ContentItem | Skip
             rights=rights,
         )
     return Skipped(locator, f"web archive record of type {media or '(none)'}")
+
+
+def _announced_agent(record: Any, locator: str, seen: set[str]) -> ReadResult:
+    """The User-Agent a request record announced, once per archive."""
+    http = record.http_headers
+    agent = http.get_header("User-Agent") if http is not None else None
+    if agent and agent not in seen and len(seen) < MAX_AGENTS:
+        seen.add(agent)
+        uri = record.rec_headers.get_header("WARC-Target-URI")
+        yield CrawlFact(locator, CrawlFactKind.USER_AGENT, uri, agent[:512])
+
+
+def _warc_date(record: Any) -> tuple[datetime | None, str | None]:
+    """When the record was collected, and what is wrong with its WARC-Date if anything."""
+    value = record.rec_headers.get_header("WARC-Date")
+    if not value:
+        return None, None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None, f"WARC-Date {value[:64]!r} is not a date: collection time unknown"
+    return (moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)), None
+
+
+def _status(code: str | None) -> int | None:
+    return int(code) if code and code.isdigit() and len(code) == 3 else None
 
 
 READER = Reader("warc", frozenset({".warc", ".wet"}), read_warc)
