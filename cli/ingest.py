@@ -127,12 +127,12 @@ def ingest(
     if as_json:
         print_json(summary.as_dict())
     else:
-        _print_summary(summary)
+        print_summary(summary)
     if summary.exit_code:
         sys.exit(EXIT_PARTIAL)
 
 
-def _print_summary(summary: IngestSummary) -> None:
+def print_summary(summary: IngestSummary) -> None:
     out = console()
     if summary.frozen_by:
         out.print(

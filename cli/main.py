@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from cli.app import AppState, cli, pass_state
+from cli.crawl import crawl
 from cli.datasets import dataset_group, datasets, derive, overlap
 from cli.ingest import ingest
 from cli.models import model_group, models
@@ -57,6 +58,7 @@ def export(state: AppState, model: str, fmt: str, output: Path | None) -> None:
 
 for command in (
     ingest,
+    crawl,
     datasets,
     dataset_group,
     derive,

@@ -5,7 +5,9 @@ The library behind the `lineage` command; data flows through one package per sta
 - `lineage.crawl`: walk corpora and read them, one reader per format;
 - `lineage.fingerprint`: exact hashes, MinHash signatures and perceptual hashes (pure);
 - `lineage.store`: the lineage database (schema, engine, bulk SQL, band index, manifests);
-- `lineage.ingest`: crawl, fingerprint and record a corpus (`ingest_paths`);
+- `lineage.fetch`: a polite web crawler that writes what it fetched to a WARC file;
+- `lineage.ingest`: crawl, fingerprint and record a corpus (`ingest_paths`), or crawl the
+  web and record what was fetched (`crawl_and_ingest`);
 - `lineage.query`: what trained a model (`trained_on`), which models saw a work
   (`lookup_text`, `lookup_path`), dataset overlap, licence audits, read-only SQL;
 - `lineage.export`: disclosure documents (`export_model`);
@@ -35,7 +37,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from lineage.export import EXPORTERS, export_model
-    from lineage.ingest import IngestOptions, IngestSummary, ingest_paths
+    from lineage.fetch import CrawlOptions
+    from lineage.ingest import IngestOptions, IngestSummary, crawl_and_ingest, ingest_paths
     from lineage.query import (
         audit_licenses,
         dataset_overlap,
@@ -61,7 +64,8 @@ _HOMES = {
     name: module
     for module, names in {
         "lineage.export": ("EXPORTERS", "export_model"),
-        "lineage.ingest": ("IngestOptions", "IngestSummary", "ingest_paths"),
+        "lineage.fetch": ("CrawlOptions",),
+        "lineage.ingest": ("IngestOptions", "IngestSummary", "crawl_and_ingest", "ingest_paths"),
         "lineage.query": (
             "audit_licenses",
             "dataset_overlap",
@@ -86,11 +90,13 @@ _HOMES = {
 }
 __all__ = [
     "EXPORTERS",
+    "CrawlOptions",
     "IngestOptions",
     "IngestSummary",
     "ModelRegistration",
     "audit_licenses",
     "connect",
+    "crawl_and_ingest",
     "dataset_overlap",
     "delete_dataset",
     "derive_dataset",

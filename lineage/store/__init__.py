@@ -15,6 +15,7 @@ from lineage.store.engine import (
     SCHEMA_REVISION,
     connect,
     current_revision,
+    database_folder,
     database_url,
     session_scope,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "SCHEMA_REVISION",
     "connect",
     "current_revision",
+    "database_folder",
     "database_url",
     "ensure_dataset_version",
     "ensure_license",

@@ -49,6 +49,13 @@ def connect(url: str | None = None, *, upgrade: bool = True) -> Engine:
     return engine
 
 
+def database_folder(engine: Engine) -> Path | None:
+    """The folder the database file is in, for what is kept beside it (a crawl's WARC
+    files); None for a database server or one in memory."""
+    path = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    return Path(path).resolve().parent if path and path != ":memory:" else None
+
+
 def _server_engine(url: URL) -> Engine:
     """An engine on a database server; plain `postgresql://` means psycopg 3, the driver the
     `postgres` extra installs."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
+import time
 from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders
@@ -253,3 +255,162 @@ def test_noai_and_tdm_reservations_mark_what_they_cover_as_reserved(tmp_path: Pa
     assert reservations["sources_with_recorded_rights_signals"] == 7  # the URLs that said
     (stored,) = _sql(run_cli, "SELECT rights_signals FROM sources WHERE uri LIKE '%/tdm'")
     assert json.loads(stored[0])["training_use"] == "notAllowed"
+
+
+def _policy_warc(path: Path, records: list[tuple[str, str, bytes, str, dict[str, str]]]) -> Path:
+    """(type, URI, payload, content type, WARC headers) records, responses with HTTP headers,
+    requests with a User-Agent."""
+    output = io.BytesIO()
+    writer = WARCWriter(output, gzip=True)
+    for kind, uri, payload, content_type, warc_headers in records:
+        if kind == "request":
+            http = StatusAndHeaders(
+                "GET / HTTP/1.1", [("User-Agent", content_type)], is_http_request=True
+            )
+            record = writer.create_warc_record(uri, kind, http_headers=http)
+        else:
+            http = StatusAndHeaders("200 OK", [("Content-Type", content_type)], "HTTP/1.1")
+            record = writer.create_warc_record(
+                uri,
+                kind,
+                payload=io.BytesIO(payload),
+                http_headers=http,
+                warc_headers_dict=warc_headers,
+            )
+        writer.write_record(record)
+    path.write_bytes(output.getvalue())
+    return path
+
+
+def test_site_policies_in_an_archive_reserve_the_pages_they_cover(tmp_path: Path, run_cli):
+    """The robots.txt and tdmrep.json of a site, archived apart from its pages (as Common
+    Crawl keeps them), reserve the pages they close; the crawler's own agent is judged too."""
+    corpus = tmp_path / "cc"
+    corpus.mkdir()
+    html = "text/html; charset=utf-8"
+    robots = b"User-agent: *\nDisallow: /members/\n\nUser-agent: CCBot\nDisallow: /essays/\n"
+    _policy_warc(
+        corpus / "robotstxt.warc.gz",
+        [
+            ("response", "https://a.example/robots.txt", robots, "text/plain", {}),
+            (
+                "response",
+                "https://b.example/.well-known/tdmrep.json",
+                b'[{"location": "/books/*", "tdm-reservation": 1}]',
+                "application/json",
+                {},
+            ),
+        ],
+    )
+    pages = [
+        ("https://a.example/essays/one", 50),
+        ("https://a.example/members/two", 51),
+        ("https://a.example/open", 52),
+        ("https://b.example/books/three", 53),
+        ("https://b.example/blog/four", 54),
+    ]
+    _policy_warc(
+        corpus / "pages.warc.gz",
+        [("request", "https://a.example/open", b"", "ExampleBot/3.1", {})]
+        + [
+            (
+                "response",
+                uri,
+                _page(make_document(seed)),
+                html,
+                {"WARC-Date": "2025-03-04T05:06:07Z"},
+            )
+            for uri, seed in pages
+        ],
+    )
+
+    result = json.loads(run_cli("ingest", corpus, "--dataset", "cc", "--json").output)
+
+    assert result["sources_reserved_by_site"] == 3
+    uses = dict(
+        _sql(
+            run_cli,
+            "SELECT sources.uri, records.training_use FROM occurrences "
+            "JOIN sources ON sources.id = source_id JOIN records ON records.id = record_id",
+        )
+    )
+    assert uses == {
+        "https://a.example/essays/one": "notAllowed",  # closed to CCBot
+        # Closed to every crawler but CCBot (which has a group of its own): GPTBot and the
+        # other AI crawlers too, and the ExampleBot that fetched it.
+        "https://a.example/members/two": "notAllowed",
+        "https://a.example/open": None,
+        "https://b.example/books/three": "notAllowed",  # tdmrep.json
+        "https://b.example/blog/four": None,
+    }
+    [[members]] = _sql(
+        run_cli, "SELECT rights_signals FROM sources WHERE uri = 'https://a.example/members/two'"
+    )
+    assert any(
+        "ExampleBot/3.1=disallow (fetched against it)" in signal
+        for signal in json.loads(members)["site"]["signals"]
+    )
+    facts = _sql(run_cli, "SELECT kind, domain, http_status FROM crawl_facts ORDER BY kind")
+    assert facts == [
+        ["robots.txt", "a.example", 200],
+        ["tdmrep.json", "b.example", 200],
+        ["user-agent", "a.example", None],
+    ]
+    [[collected, payload]] = _sql(
+        run_cli,
+        "SELECT collected_at, payload_sha256 FROM occurrences WHERE locator LIKE '%pages%=2'",
+    )
+    assert str(collected).startswith("2025-03-04 05:06:07")
+    assert payload == hashlib.sha256(_page(make_document(50))).hexdigest()
+
+    assert run_cli("model", "register", "cc-lm", "--dataset", "cc").exit_code == 0
+    summary = json.loads(run_cli("export", "cc-lm", "--format", "json").output)
+    reservations = summary["data_processing"]["respect_of_reservation_of_rights"]
+    assert reservations["records_by_embedded_training_signal"] == {"notAllowed": 3}
+
+
+def test_hostile_web_archives_are_problems_and_the_run_goes_on(tmp_path: Path, run_cli):
+    corpus = tmp_path / "hostile"
+    corpus.mkdir()
+    html = "text/html"
+    _policy_warc(
+        corpus / "dates.warc.gz",
+        [
+            (
+                "response",
+                "https://d.example/a",
+                _page(make_document(70)),
+                html,
+                {"WARC-Date": "yesterday"},
+            ),
+            ("response", "https://d.example/b", _page(make_document(71)), html, {}),
+        ],
+    )
+    huge = (
+        b"WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: https://e.example/\r\nX-Pad: "
+        + b"x" * (64 * 1024 * 1024)
+        + b"\r\nContent-Length: 0\r\n\r\n\r\n\r\n"
+    )
+    (corpus / "header.warc").write_bytes(huge)
+    whole = (corpus / "dates.warc.gz").read_bytes()
+    (corpus / "cut.warc.gz").write_bytes(whole[: len(whole) // 2 + 7])
+    (corpus / "page.html").write_bytes(_page(make_document(72)))
+
+    started = time.monotonic()
+    result = run_cli("ingest", corpus, "--dataset", "hostile", "--json")
+    assert time.monotonic() - started < 60
+
+    report = json.loads(result.output)
+    assert result.exit_code == 2
+    problems = {(p["locator"].split("#")[0], p["error_type"]) for p in report["problems"]}
+    assert ("hostile/dates.warc.gz", "WarcDateError") in problems
+    assert any(
+        p["reason"].endswith("a header line longer than 65536 bytes") for p in report["problems"]
+    )
+    assert any(locator == "hostile/cut.warc.gz" for locator, _ in problems)
+    stored = {row[0] for row in _sql(run_cli, "SELECT locator FROM occurrences")}
+    assert {
+        "hostile/dates.warc.gz#record=1",
+        "hostile/dates.warc.gz#record=2",
+        "hostile/page.html",
+    } <= stored

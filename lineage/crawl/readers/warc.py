@@ -38,6 +38,8 @@ from lineage.crawl.web_rights import page_rights
 from lineage.errors import InputError
 from lineage.vocabulary import FRAGMENT, CrawlFactKind, LicenseOrigin, RecordKind
 
+# A WARC or HTTP header line, at most (servers refuse lines a few kilobytes long).
+MAX_HEADER_LINE = 64 * 1024
 # Distinct user agents kept from one archive's requests (a crawl announces one or a few).
 MAX_AGENTS = 16
 
@@ -57,7 +59,9 @@ def read_warc(blob: Blob, options: ReadOptions) -> ReadResult:
     agents: set[str] = set()
     with blob.open() as stream:
         try:
-            for number, record in enumerate(ArchiveIterator(stream), start=1):
+            records = ArchiveIterator(stream)
+            _bound_header_lines(records.reader, blob.locator)
+            for number, record in enumerate(records, start=1):
                 locator = f"{blob.locator}{FRAGMENT}record={number}"
                 if record.rec_type in CONTENT_RECORDS:
                     yield from _read_record(record, locator, options)
@@ -74,6 +78,10 @@ def _read_record(record: Any, locator: str, options: ReadOptions) -> ReadResult:
     collected_at, bad_date = _warc_date(record)
     if bad_date is not None:
         yield ItemProblem(locator, "WarcDateError", bad_date)
+    truncated = record.rec_headers.get_header("WARC-Truncated")
+    if truncated:
+        reason = f"the crawler cut the record off ({truncated[:32]}): its content is partial"
+        yield ItemProblem(locator, "TruncatedRecord", reason)
     uri = record.rec_headers.get_header("WARC-Target-URI")
     payload = read_whole(record.content_stream(), options.limits.max_whole_bytes, locator)
     policy = POLICY_PATHS.get(urlsplit(uri).path) if uri else None
@@ -121,6 +129,29 @@ def _item(record: Any, locator: str, uri: str | None, payload: bytes) -> Content
             rights=rights,
         )
     return Skipped(locator, f"web archive record of type {media or '(none)'}")
+
+
+def _bound_header_lines(reader: Any, locator: str) -> None:
+    """Make the parser's reader refuse a header line past MAX_HEADER_LINE: warcio grows a
+    line by concatenation, block by block, so one line of hundreds of megabytes would take
+    it hours; payloads are read in blocks, not lines, and are not concerned."""
+    unbounded = reader.readline
+
+    def readline(length: int | None = None) -> bytes:
+        wanted = MAX_HEADER_LINE if length is None else min(length, MAX_HEADER_LINE)
+        parts: list[bytes] = []
+        size = 0
+        while size < wanted:  # warcio's reader may stop short of `length` without a newline
+            part: bytes = unbounded(wanted - size)
+            parts.append(part)
+            size += len(part)
+            if not part or part.endswith(b"\n"):
+                return b"".join(parts)
+        if length is None or length > MAX_HEADER_LINE:
+            raise InputError(f"{locator}: a header line longer than {MAX_HEADER_LINE} bytes")
+        return b"".join(parts)
+
+    reader.readline = readline
 
 
 def _announced_agent(record: Any, locator: str, seen: set[str]) -> ReadResult:
