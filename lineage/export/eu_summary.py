@@ -27,15 +27,18 @@ from lineage.query.training_data import (
     trained_on,
     training_use_counts,
 )
+from lineage.query.web_rights import WebRights, web_rights
 from lineage.store import SCHEMA_REVISION, resolve_dataset_version
 from lineage.store.schema import DatasetDerivation, Occurrence, Record, Source
-from lineage.vocabulary import DatasetOperation, SourceKind
+from lineage.vocabulary import CrawlFactKind, DatasetOperation, SourceKind
 
 TEMPLATE = (
     "European Commission, Template for the public summary of training content for "
     "general-purpose AI models (Article 53(1)(d) of Regulation (EU) 2024/1689)"
 )
 SCHEMA_VERSION = 1
+# Domains listed by name where they reserved any of their URLs.
+MAX_DOMAINS_LISTED = 1000
 # The template asks for the top 10% of crawled domains by content size.
 TOP_DOMAIN_SHARE = 0.10
 NOT_RECORDED = "not recorded in the lineage database"
@@ -151,6 +154,7 @@ def _data_sources(session: Session, facts: list[_VersionFacts], scope: Scope) ->
         "crawled_data": {
             "datasets": having(SourceKind.WEB),
             "top_domains_by_size": _top_domains(session, scope),
+            "crawlers": web_rights(session, scope).crawls,
         },
         "user_data": NOT_RECORDED,
         "synthetic_data": [_dataset_entry(entry) for entry in facts if entry.synthetic],
@@ -187,6 +191,28 @@ def _top_domains(session: Session, scope: Scope) -> dict[str, Any]:
     }
 
 
+def _web_reservations(web: WebRights) -> dict[str, Any]:
+    """The web sources' signals, in all and for each domain that reserved any."""
+    return {
+        "domains": len(web.domains),
+        "urls": web.total("urls"),
+        "urls_with_signals": web.total("urls_with_signals"),
+        "urls_reserved_by_page": web.total("reserved_by_page"),
+        "urls_reserved_by_site": web.total("reserved_by_site"),
+        "domains_with_robots_txt": sum(
+            CrawlFactKind.ROBOTS_TXT in domain.policy_files for domain in web.domains
+        ),
+        "domains_with_tdmrep": sum(
+            CrawlFactKind.TDMREP in domain.policy_files for domain in web.domains
+        ),
+        "domains_reserving": [
+            domain.as_dict()
+            for domain in web.domains
+            if domain.reserved_by_page or domain.reserved_by_site
+        ][:MAX_DOMAINS_LISTED],
+    }
+
+
 def _data_processing(session: Session, report: TrainingDataReport) -> dict[str, Any]:
     signalled = session.scalar(
         select(func.count(func.distinct(Source.id)))
@@ -201,6 +227,7 @@ def _data_processing(session: Session, report: TrainingDataReport) -> dict[str, 
             "sources": sources or 0,
             "sources_with_recorded_rights_signals": signalled or 0,
             "records_by_embedded_training_signal": training_use_counts(session, report.scope),
+            "web": _web_reservations(web_rights(session, report.scope)),
             "licenses": [
                 {
                     "license": entry.spdx,

@@ -103,9 +103,51 @@ def _sources(section: dict[str, Any]) -> list[str]:
         "|---|---|---|",
     ]
     lines += [f"| {d['domain']} | {d['records']} | {d['size_bytes']} |" for d in top["domains"]]
+    lines += _crawlers(crawled["crawlers"])
     lines += ["", "### 2.4 User data", "", f"{str(section['user_data']).capitalize()}.", ""]
     lines += _datasets("2.5 Synthetic data", section["synthetic_data"])
     lines += _datasets("2.6 Other sources", section["other_sources"]["datasets"])
+    return lines
+
+
+def _crawlers(crawls: list[dict[str, Any]]) -> list[str]:
+    if not crawls:
+        return []
+    lines = ["", "Crawlers used by or for the provider:", ""]
+    for crawl in crawls:
+        refused = ", ".join(f"{n} {why}" for why, n in sorted(crawl["not_fetched"].items()))
+        lines.append(
+            f"- {crawl['crawler']} as `{crawl['user_agent']}`, {crawl['period'][0]} to "
+            f"{crawl['period'][1]}, for {crawl['dataset']}: {crawl['purpose']}; "
+            f"{crawl['pages_fetched']} pages fetched from {len(crawl['seeds'])} seed(s), "
+            f"honouring {' and '.join(crawl['honoured'])} before every request"
+            + (f"; not fetched: {refused}." if refused else ".")
+        )
+    return lines
+
+
+def _web_reservations(web: dict[str, Any]) -> list[str]:
+    if not web["urls"]:
+        return []
+    lines = [
+        "",
+        f"Of {web['urls']} web URLs from {web['domains']} domains, {web['urls_with_signals']} "
+        f"carried rights signals; {web['urls_reserved_by_page']} were reserved by the page "
+        f"(X-Robots-Tag or meta noai, TDMRep headers or tags) and {web['urls_reserved_by_site']} "
+        f"by their site (robots.txt closed to AI crawlers, tdmrep.json). robots.txt was found "
+        f"for {web['domains_with_robots_txt']} domains, tdmrep.json for "
+        f"{web['domains_with_tdmrep']}; the records they reserve are counted above.",
+    ]
+    if web["domains_reserving"]:
+        lines += [
+            "",
+            "| Domain | URLs | Reserved by page | Reserved by site |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| {d['domain']} | {d['urls']} | {d['reserved_by_page']} | {d['reserved_by_site']} |"
+            for d in web["domains_reserving"]
+        ]
     return lines
 
 
@@ -119,9 +161,11 @@ def _processing(section: dict[str, Any]) -> list[str]:
     embedded = rights["records_by_embedded_training_signal"]
     reserved = embedded.get(TrainingUse.NOT_ALLOWED, 0)
     lines.append(
-        f"{reserved} records reserve AI training in their own metadata (C2PA, IPTC data "
-        f"mining, TDMRep); {embedded.get(TrainingUse.CONSTRAINED, 0)} allow it under constraints."
+        f"{reserved} records reserve AI training, in their own metadata (C2PA, IPTC data "
+        "mining), their page's headers and tags (noai, TDMRep) or their site's robots.txt and "
+        f"tdmrep.json; {embedded.get(TrainingUse.CONSTRAINED, 0)} allow it under constraints."
     )
+    lines += _web_reservations(rights["web"])
     lines += ["", "| Licence | Category | Records | Flags |", "|---|---|---|---|"]
     lines += [
         f"| {entry['license']} | {entry['category']} | {entry['records']} "

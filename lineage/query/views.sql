@@ -104,6 +104,26 @@ FROM (
 )
 GROUP BY ALL;
 
+-- domain_rights: per web domain in each dataset version, its URLs, those with rights signals, those reserved by their page or by their site, and the site's policy files archived.
+CREATE VIEW domain_rights AS
+SELECT dataset.name AS dataset, version.version, source.domain,
+       count(DISTINCT source.id) AS urls,
+       count(DISTINCT source.id) FILTER (WHERE source.rights_signals IS NOT NULL) AS urls_with_signals,
+       count(DISTINCT source.id) FILTER (
+           WHERE json_extract_string(source.rights_signals, '$.training_use') = 'notAllowed'
+       ) AS reserved_by_page,
+       count(DISTINCT source.id) FILTER (
+           WHERE json_extract_string(source.rights_signals, '$.site.training_use') = 'notAllowed'
+       ) AS reserved_by_site,
+       (SELECT string_agg(DISTINCT fact.kind, ', ' ORDER BY fact.kind) FROM crawl_facts AS fact
+        WHERE fact.domain = source.domain AND fact.kind IN ('robots.txt', 'tdmrep.json')) AS policy_files
+FROM occurrences AS occurrence
+JOIN sources AS source ON source.id = occurrence.source_id
+JOIN dataset_versions AS version ON version.id = occurrence.dataset_version_id
+JOIN datasets AS dataset ON dataset.id = version.dataset_id
+WHERE source.kind = 'web'
+GROUP BY dataset.name, version.version, source.domain;
+
 -- ingest_problems: every file or row an ingest run could not record, with the reason.
 CREATE VIEW ingest_problems AS
 SELECT dataset.name AS dataset, version.version, run.id AS ingest_run, run.status,

@@ -349,6 +349,8 @@ class Crawl(Base):
     # Why each URL not fetched was not, counted by reason (robots.txt, TDM reservation...).
     refused: Mapped[dict[str, Any]]
 
+    dataset_version: Mapped[DatasetVersion] = relationship()
+
 
 class IngestRun(Base):
     """One `ingest` invocation; `running` left behind means the process died mid-way."""

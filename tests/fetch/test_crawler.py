@@ -102,3 +102,24 @@ def test_pages_the_site_reserves_are_marked_reserved(tmp_path: Path, run_cli):
         run_cli, f"SELECT rights_signals FROM sources WHERE uri = '{site.root}gated/page'"
     )
     assert any("GPTBot=disallow" in signal for signal in json.loads(gated)["site"]["signals"])
+
+
+def test_the_disclosure_names_the_crawler_and_counts_what_sites_reserved(tmp_path, run_cli):
+    with serve_site() as site:
+        _crawl(run_cli, site, "--purpose", "training a hedgerow model")
+    run_cli("model", "register", "crawled-lm", "--dataset", "site")
+    summary = json.loads(run_cli("export", "crawled-lm", "--format", "json").output)
+
+    [crawler] = summary["data_sources"]["crawled_data"]["crawlers"]
+    assert (crawler["user_agent"], crawler["purpose"]) == (
+        "lineage-crawler/1.0",
+        "training a hedgerow model",
+    )
+    assert crawler["not_fetched"]["disallowed by robots.txt"] == 2
+    web = summary["data_processing"]["respect_of_reservation_of_rights"]["web"]
+    assert (web["urls"], web["urls_reserved_by_page"], web["urls_reserved_by_site"]) == (6, 2, 1)
+    assert (web["domains_with_robots_txt"], web["domains_with_tdmrep"]) == (1, 1)
+    markdown = run_cli("export", "crawled-lm").output
+    assert "lineage-crawler as `lineage-crawler/1.0`" in markdown
+    [row] = _sql(run_cli, "SELECT urls, reserved_by_page, reserved_by_site FROM domain_rights")
+    assert row == [6, 2, 1]
