@@ -219,7 +219,7 @@ def test_the_public_summary_and_sql_report_reserved_records(tmp_path: Path, run_
 
     rights = summary["data_processing"]["respect_of_reservation_of_rights"]
     assert rights["records_by_embedded_training_signal"] == {"notAllowed": 2}
-    assert "2 records reserve AI training in their own metadata" in markdown
+    assert "2 records reserve AI training, in their own metadata" in markdown
     assert json.loads(rows.output)[-1]["rows"] == [["pictures/c2pa.jpg"], ["pictures/plus.jpg"]]
 
 
