@@ -75,7 +75,8 @@ class EmbeddedRights:
     c2pa_error: str | None = None
 
     def is_empty(self) -> bool:
-        return not any(asdict(self).values())
+        # Field by field: asdict copies every list, once for each page of a crawl.
+        return not any(getattr(self, name) for name in self.__dataclass_fields__)
 
     def as_dict(self) -> dict[str, Any]:
         return {key: value for key, value in asdict(self).items() if value}

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from lineage.errors import InputError, NotFoundError
 from lineage.licenses import license_facts, normalize_license
-from lineage.store.bulk import rows_in
+from lineage.store.bulk import insert_returning, rows_in
 from lineage.store.schema import (
     Base,
     Crawl,
@@ -35,8 +35,7 @@ from lineage.store.schema import (
 from lineage.vocabulary import SourceKind
 
 DEFAULT_VERSION = "1"
-# Source rows created by one statement (4 parameters each, under the parameter limit).
-SOURCE_ROWS = 5000
+_SOURCE_COLUMNS = ("uri", "kind", "domain", "first_seen_at")
 _SOURCE_IDS = "SELECT uri, id FROM sources WHERE uri IN ({})"
 # Names and versions appear in NAME@VERSION references, so neither may contain "@".
 _NAME = re.compile(r"^[\w][\w.+/:-]*$")
@@ -89,12 +88,25 @@ def ensure_sources(session: Session, uris: Sequence[str]) -> dict[str, int]:
     statements however many there are (a crawl's items each have a URL of their own)."""
     found: dict[str, int] = dict(rows_in(session, _SOURCE_IDS, list(dict.fromkeys(uris))))
     missing = sorted(set(uris) - found.keys())
+    if not missing:
+        return found
+    as_stored = Source.__table__.c.first_seen_at.type.bind_processor(session.get_bind().dialect)
     now = utc_now()
-    for start in range(0, len(missing), SOURCE_ROWS):
-        rows = [_source_row(uri, now) for uri in missing[start : start + SOURCE_ROWS]]
-        _insert_unless_there(session, Source, "uri", rows)
-    if missing:
-        found.update(rows_in(session, _SOURCE_IDS, missing))
+    seen_at = as_stored(now) if as_stored is not None else now
+    # Straight to the driver (a crawl's batch has thousands of new URLs, which SQLAlchemy
+    # would compile into one statement at some 0.15 ms a row); one another ingest is
+    # inserting at the same moment is left to it, and looked up.
+    inserted = insert_returning(
+        session,
+        Source,
+        _SOURCE_COLUMNS,
+        [(*_source_facts(uri), seen_at) for uri in missing],
+        returning=("uri", "id"),
+        unique=("uri",),
+    )
+    found.update(inserted)
+    if len(inserted) < len(missing):
+        found.update(rows_in(session, _SOURCE_IDS, sorted(set(missing) - found.keys())))
     return found
 
 
@@ -105,10 +117,10 @@ def record_source_signals(session: Session, signals: Mapping[str, dict[str, Any]
         session.execute(update(Source).where(Source.uri == uri).values(rights_signals=said))
 
 
-def _source_row(uri: str, now: datetime) -> dict[str, Any]:
+def _source_facts(uri: str) -> tuple[str, str, str | None]:
     kind = source_kind(uri)
     domain = (urlsplit(uri).hostname or None) if kind is SourceKind.WEB else None
-    return {"uri": uri, "kind": kind.value, "domain": domain, "first_seen_at": now}
+    return uri, kind.value, domain
 
 
 def _insert_unless_there(

@@ -139,8 +139,11 @@ def _bound_header_lines(reader: Any, locator: str) -> None:
 
     def readline(length: int | None = None) -> bytes:
         wanted = MAX_HEADER_LINE if length is None else min(length, MAX_HEADER_LINE)
-        parts: list[bytes] = []
-        size = 0
+        line: bytes = unbounded(wanted)
+        if not line or line.endswith(b"\n"):  # nearly always: a whole short line
+            return line
+        parts = [line]
+        size = len(line)
         while size < wanted:  # warcio's reader may stop short of `length` without a newline
             part: bytes = unbounded(wanted - size)
             parts.append(part)
