@@ -206,3 +206,32 @@ def test_two_ingests_creating_the_same_licence_at_once_both_get_it(postgres_url:
             future.result()
     engine.dispose()
     assert len(ids) == 2 and ids[0] == ids[1]
+
+
+def test_a_web_archive_and_its_sites_policies_on_postgresql(postgres_url: str):
+    _run(postgres_url, "ingest", SAMPLE_DATA / "web-crawl.warc.gz", "--dataset", "web-crawl")
+    _run(postgres_url, "model", "register", "web-lm", "--dataset", "web-crawl")
+
+    summary = json.loads(_run(postgres_url, "export", "web-lm", "--format", "json"))
+    rights = summary["data_processing"]["respect_of_reservation_of_rights"]
+    assert rights["records_by_embedded_training_signal"] == {"notAllowed": 4}
+    web = rights["web"]
+    assert (web["urls"], web["urls_reserved_by_page"], web["urls_reserved_by_site"]) == (5, 2, 2)
+    rows = json.loads(
+        _run(
+            postgres_url,
+            "sql",
+            "SELECT urls, reserved_by_site, policy_files FROM domain_rights",
+            "--json",
+        )
+    )[0]["rows"]
+    assert rows == [[5, 2, "robots.txt, tdmrep.json"]]
+    collected = json.loads(
+        _run(
+            postgres_url,
+            "sql",
+            "SELECT DISTINCT collected_at FROM occurrences WHERE payload_sha256 IS NOT NULL",
+            "--json",
+        )
+    )[0]["rows"]
+    assert [str(value).startswith("2026-11-20") for [value] in collected] == [True]
