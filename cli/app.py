@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC
 from typing import Any
 
 import click
@@ -14,8 +15,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from lineage.errors import LineageError
+from lineage.registry import Acquisition
 from lineage.store import connect, session_scope
 from lineage.store.engine import URL_ENV_VAR
+from lineage.vocabulary import AcquisitionChannel
 
 EXIT_USER_ERROR = 1
 EXIT_PARTIAL = 2
@@ -81,6 +84,37 @@ pass_state = click.make_pass_decorator(AppState)
 def cli(ctx: click.Context, url: str | None) -> None:
     """Track what trained a model, and which models saw a work."""
     ctx.obj = AppState(url)
+
+
+def acquisition_options(function: Any) -> Any:
+    """--channel, --generated-by and --collected: how the provider obtained the content."""
+    options = (
+        click.option(
+            "--channel",
+            type=click.Choice([channel.value for channel in AcquisitionChannel]),
+            help="How the content was obtained; it alone places the dataset in the public "
+            "summary's 2.1-2.6 (unknown where never said).",
+        ),
+        click.option(
+            "--generated-by", metavar="MODEL", help="The model that generated synthetic data."
+        ),
+        click.option(
+            "--collected",
+            type=click.DateTime(["%Y-%m-%d"]),
+            help="The latest date the content was collected (YYYY-MM-DD).",
+        ),
+    )
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def acquisition(channel: str | None, generated_by: str | None, collected: Any) -> Acquisition:
+    return Acquisition(
+        AcquisitionChannel(channel) if channel else None,
+        generated_by,
+        collected.replace(tzinfo=UTC) if collected is not None else None,
+    )
 
 
 def json_option(function: Any) -> Any:

@@ -11,7 +11,9 @@ from cli.app import EXIT_PARTIAL, AppState, console, json_option, pass_state, pr
 from cli.ingest import print_summary
 from lineage.fetch import CrawlOptions
 from lineage.ingest import CrawlSummary, IngestOptions, crawl_and_ingest
+from lineage.registry import Acquisition
 from lineage.store import database_folder
+from lineage.vocabulary import AcquisitionChannel
 
 DEFAULTS = CrawlOptions()
 
@@ -79,7 +81,8 @@ def crawl(
         max_bytes=max_bytes,
     )
     folder = archive_dir or (database_folder(state.engine) or Path.cwd()) / "crawls"
-    ingest = IngestOptions(dataset=dataset, version=version, license=license_)
+    crawled = Acquisition(AcquisitionChannel.CRAWLED)  # by the provider, with this command
+    ingest = IngestOptions(dataset=dataset, version=version, license=license_, acquisition=crawled)
     summary = crawl_and_ingest(state.engine, list(urls), folder, ingest, options)
     if as_json:
         print_json(summary.as_dict())

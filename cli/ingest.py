@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import click
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from cli.app import EXIT_PARTIAL, AppState, console, json_option, pass_state, print_json
+from cli.app import (
+    EXIT_PARTIAL,
+    AppState,
+    acquisition,
+    acquisition_options,
+    console,
+    json_option,
+    pass_state,
+    print_json,
+)
 from lineage.crawl import DEFAULT_LIMITS
 from lineage.ingest import IngestOptions, IngestSummary, ingest_paths
 
@@ -76,6 +86,7 @@ class ProgressBar:
     show_default=True,
     help="Read at most this many members of one archive.",
 )
+@acquisition_options
 @json_option
 @pass_state
 def ingest(
@@ -92,6 +103,9 @@ def ingest(
     max_archive_bytes: int,
     max_ratio: float,
     max_members: int,
+    channel: str | None,
+    generated_by: str | None,
+    collected: datetime | None,
     as_json: bool,
 ) -> None:
     """Crawl PATHS into a dataset version; files that fail are recorded and the run goes on.
@@ -112,6 +126,7 @@ def ingest(
         jobs=jobs,
         threads=threads,
         limits=limits,
+        acquisition=acquisition(channel, generated_by, collected),
     )
     if sys.stderr.isatty() and not as_json:
         columns = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 from pathlib import Path
 
 import click
@@ -15,7 +16,9 @@ from cli.models import model_group, models
 from cli.queries import lookup, trained
 from cli.sql import sql
 from lineage.errors import LineageError
-from lineage.export import EXPORTERS, export_model
+from lineage.export import EXPORTERS, ExportContext, export_model, load_facts
+from lineage.export.facts import NO_FACTS
+from lineage.registry import record_summary_export
 from lineage.store import current_revision, database_url
 
 
@@ -41,11 +44,36 @@ def init(state: AppState) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="File to write (default: stdout).",
 )
+@click.option(
+    "--facts",
+    "facts_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The provider's facts (TOML; write the template with --format facts-template).",
+)
+@click.option(
+    "--previous",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="The summary this one follows: its hash is named in this one.",
+)
 @pass_state
-def export(state: AppState, model: str, fmt: str, output: Path | None) -> None:
-    """Write a disclosure document for MODEL (formats: see --format)."""
+def export(
+    state: AppState,
+    model: str,
+    fmt: str,
+    output: Path | None,
+    facts_file: Path | None,
+    previous: Path | None,
+) -> None:
+    """Write a disclosure document for MODEL (formats: see --format). A public summary is
+    recorded in the model's summary history (numbered, dated, hashed)."""
+    context = ExportContext(
+        load_facts(facts_file) if facts_file is not None else NO_FACTS,
+        hashlib.sha256(previous.read_bytes()).hexdigest() if previous is not None else None,
+    )
     with state.session() as session:
-        document = export_model(session, model, fmt)
+        document = export_model(session, model, fmt, context)
+        if EXPORTERS[fmt].summary:
+            record_summary_export(session, model, fmt, document, context.previous_sha256)
     if output is None:
         click.echo(document, nl=False)
         return

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,7 +14,13 @@ from sqlalchemy.orm import Session
 from lineage.crawl import Card
 from lineage.errors import InputError, NotFoundError
 from lineage.query.graph import LineageGraph
-from lineage.store import ensure_dataset_version, ensure_license, resolve_dataset_version, split_ref
+from lineage.store import (
+    ensure_dataset_version,
+    ensure_license,
+    find_model,
+    resolve_dataset_version,
+    split_ref,
+)
 from lineage.store.rows import (
     check_name,
     delete_version,
@@ -27,10 +35,11 @@ from lineage.store.schema import (
     DatasetVersion,
     Model,
     ModelDerivation,
+    SummaryExport,
     TrainingInput,
     TrainingRun,
 )
-from lineage.vocabulary import DatasetOperation, ModelRelation
+from lineage.vocabulary import AcquisitionChannel, DatasetOperation, ModelRelation
 
 # As plain strings, for the command line's choices.
 MODEL_RELATIONS = tuple(relation.value for relation in ModelRelation)
@@ -307,3 +316,58 @@ def _removal(version: DatasetVersion, models: list[str], derived: list[str]) -> 
         derived_versions=derived,
         removed_at=utc_now(),
     )
+
+
+@dataclass(frozen=True)
+class Acquisition:
+    """How a dataset version was obtained: its channel, the model that generated it where it
+    is synthetic, and when its content was collected, up to. None leaves a fact as it is."""
+
+    channel: AcquisitionChannel | None = None
+    generated_by: str | None = None
+    collected_until: datetime | None = None
+
+
+def record_acquisition(session: Session, version: DatasetVersion, acquisition: Acquisition) -> None:
+    """Record what the provider says of how it obtained `version`."""
+    channel = acquisition.channel or (
+        AcquisitionChannel(version.channel) if version.channel else None
+    )
+    if acquisition.generated_by is not None and channel is not AcquisitionChannel.SYNTHETIC:
+        raise InputError("a generating model is said of synthetic data only (--channel synthetic)")
+    if acquisition.channel is not None:
+        version.channel = acquisition.channel
+        if acquisition.channel is not AcquisitionChannel.SYNTHETIC:
+            version.generated_by = None
+    if acquisition.generated_by is not None:
+        version.generated_by = acquisition.generated_by
+    if acquisition.collected_until is not None:
+        version.collected_until = acquisition.collected_until
+
+
+def record_summary_export(
+    session: Session, model_name: str, fmt: str, document: str, previous: str | None = None
+) -> SummaryExport:
+    """Keep a public summary as exported in the model's history: a new number where its
+    bytes differ from the latest export of that format, else that export, unchanged."""
+    model = find_model(session, model_name)
+    digest = hashlib.sha256(document.encode()).hexdigest()
+    latest = session.scalar(
+        select(SummaryExport)
+        .where(SummaryExport.model_id == model.id, SummaryExport.format == fmt)
+        .order_by(SummaryExport.number.desc())
+        .limit(1)
+    )
+    if latest is not None and latest.sha256 == digest:
+        return latest
+    export = SummaryExport(
+        model_id=model.id,
+        format=fmt,
+        number=(latest.number + 1) if latest is not None else 1,
+        exported_at=utc_now(),
+        sha256=digest,
+        previous_sha256=previous,
+    )
+    session.add(export)
+    session.flush()
+    return export

@@ -115,6 +115,19 @@ class ModelRelation(StrEnum):
 # Locators: `LABEL/PATH` names a file under a corpus root named LABEL (a single-file root is
 # `LABEL` alone); `!/NAME` a member of an archive, inside a file or another member; a fragment
 # after `#` names an item inside it, such as `#row=N`.
+class AcquisitionChannel(StrEnum):
+    """`dataset_versions.channel`: how the provider obtained a dataset version, which alone
+    places it in a section of the EU public summary (2.1 to 2.6)."""
+
+    PUBLIC_DATASET = "public-dataset"
+    LICENSED = "licensed"  # commercially licensed from rights holders or their representatives
+    THIRD_PARTY_PRIVATE = "third-party-private"  # other private data from third parties
+    CRAWLED = "crawled"  # crawled or scraped by or for the provider
+    USER_DATA = "user-data"
+    SYNTHETIC = "synthetic"
+    OTHER = "other"
+
+
 class CrawlFactKind(StrEnum):
     """What a web archive says besides content: a site's policy file, or the crawler's agent."""
 

@@ -59,12 +59,21 @@ class CorpusFile:
         return self.locator.rpartition("/")[0]
 
     @cached_property
+    def _stat(self) -> os.stat_result | None:
+        try:
+            return os.stat(self.os_path)
+        except OSError:
+            return None
+
+    @property
     def size(self) -> int:
         """Bytes of the file; 0 for one that cannot be read, which its reading then reports."""
-        try:
-            return os.stat(self.os_path).st_size
-        except OSError:
-            return 0
+        return self._stat.st_size if self._stat is not None else 0
+
+    @property
+    def modified_at(self) -> float | None:
+        """When the file was last written (seconds since the epoch), where it can be read."""
+        return self._stat.st_mtime if self._stat is not None else None
 
     def open(self) -> BinaryIO:
         try:

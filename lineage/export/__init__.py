@@ -2,7 +2,7 @@
 format is a module that defines an `Exporter` and one line in `EXPORTERS`.
 
 >>> sorted(EXPORTERS)
-['json', 'markdown', 'notice']
+['facts-template', 'json', 'markdown', 'notice']
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from lineage.export import markdown, notice, summary_json
 from lineage.export.eu_summary import build_eu_summary
-from lineage.export.exporter import Exporter
+from lineage.export.exporter import ExportContext, Exporter
+from lineage.export.facts import ProviderFacts, export_facts_template, load_facts
 
 EXPORTERS: dict[str, Exporter] = {
     exporter.name: exporter
@@ -19,11 +20,18 @@ EXPORTERS: dict[str, Exporter] = {
         summary_json.EXPORTER,
         markdown.EXPORTER,
         notice.EXPORTER,
+        Exporter(
+            "facts-template",
+            "the TOML file of facts only the provider knows, to fill in for --facts",
+            export_facts_template,
+        ),
     )
 }
 
 
-def export_model(session: Session, model_name: str, fmt: str) -> str:
+def export_model(
+    session: Session, model_name: str, fmt: str, context: ExportContext | None = None
+) -> str:
     """The disclosure document of format `fmt` (a name in EXPORTERS) for `model_name`.
 
     >>> from lineage.store import connect, session_scope
@@ -33,7 +41,15 @@ def export_model(session: Session, model_name: str, fmt: str) -> str:
     ...     print(export_model(session, "lm", "markdown").splitlines()[0])
     # Public summary of training content: lm
     """
-    return EXPORTERS[fmt].export(session, model_name)
+    return EXPORTERS[fmt].export(session, model_name, context or ExportContext())
 
 
-__all__ = ["EXPORTERS", "Exporter", "build_eu_summary", "export_model"]
+__all__ = [
+    "EXPORTERS",
+    "ExportContext",
+    "Exporter",
+    "ProviderFacts",
+    "build_eu_summary",
+    "export_model",
+    "load_facts",
+]

@@ -13,7 +13,7 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lineage.export.exporter import Exporter
+from lineage.export.exporter import ExportContext, Exporter
 from lineage.licenses import license_facts
 from lineage.query import trained_on
 from lineage.query.scope import Scope, in_scope
@@ -23,7 +23,7 @@ from lineage.store.schema import License, Occurrence, Record, Source
 SPDX_LICENSE_URL = "https://spdx.org/licenses/{}.html"
 
 
-def render_notice(session: Session, model_name: str) -> str:
+def render_notice(session: Session, model_name: str, _context: ExportContext) -> str:
     report = trained_on(session, model_name)
     sections: dict[str, list[str]] = defaultdict(list)
     for use in sorted(report.datasets, key=lambda use: use.ref):

@@ -7,13 +7,17 @@ import json
 from sqlalchemy.orm import Session
 
 from lineage.export.eu_summary import build_eu_summary
-from lineage.export.exporter import Exporter
+from lineage.export.exporter import ExportContext, Exporter
 
 
-def export_json(session: Session, model_name: str) -> str:
-    return json.dumps(build_eu_summary(session, model_name), indent=2, ensure_ascii=False) + "\n"
+def export_json(session: Session, model_name: str, context: ExportContext) -> str:
+    document = build_eu_summary(session, model_name, context)
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 EXPORTER = Exporter(
-    "json", "the EU AI Act public summary of training content, for tools", export_json
+    "json",
+    "the EU AI Act public summary of training content, for tools",
+    export_json,
+    summary=True,
 )

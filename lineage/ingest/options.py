@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from lineage.crawl import DEFAULT_LIMITS, ReadLimits, Skipped
 from lineage.errors import InputError
 from lineage.fingerprint import DEFAULT_TEXT_PARAMS, TextFingerprintParams
+from lineage.registry import Acquisition
 from lineage.vocabulary import RunStatus
 
 DEFAULT_BATCH_SIZE = 1000
@@ -41,6 +42,8 @@ class IngestOptions:
     text_params: TextFingerprintParams = DEFAULT_TEXT_PARAMS
     # What compressed files and archives may make the readers do.
     limits: ReadLimits = DEFAULT_LIMITS
+    # How the provider obtained the content (`--channel`, `--generated-by`, `--collected`).
+    acquisition: Acquisition = field(default_factory=Acquisition)
 
     # Fingerprinting threads per process; by default, the cores the worker processes leave.
     threads: int | None = None
@@ -99,6 +102,8 @@ class IngestSummary:
     frozen_by: list[str] = field(default_factory=list)
     # Web sources whose site reserves them (robots.txt for AI crawlers, tdmrep.json).
     sources_reserved_by_site: int = 0
+    # The newest modification time of the files read (seconds since the epoch).
+    files_modified_until: float | None = None
 
     @property
     def exit_code(self) -> int:

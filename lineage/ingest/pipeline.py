@@ -100,6 +100,10 @@ class IngestPipeline:
 
     def _ingest_file(self, file: CorpusFile) -> None:
         self.summary.files_seen += 1
+        modified = file.modified_at
+        newest = self.summary.files_modified_until
+        if modified is not None and (newest is None or modified > newest):
+            self.summary.files_modified_until = modified
         try:
             for entry in file.reader.read(file, self.read_options):
                 if isinstance(entry, ContentItem):

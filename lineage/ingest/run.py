@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from lineage.ingest.pipeline import IngestPipeline, worker_pool
 from lineage.ingest.site_rights import judge_site_rights
 from lineage.ingest.vanished import remove_vanished
 from lineage.ingest.writer import BatchWriter
-from lineage.registry import link_source_datasets
+from lineage.registry import link_source_datasets, record_acquisition
 from lineage.store import ensure_dataset_version, ensure_license, session_scope
 from lineage.store.evidence import replace_evidence
 from lineage.store.occurrences import has_occurrences, refresh_manifest
@@ -138,6 +139,7 @@ def _start_run(session: Session, roots: list[CorpusRoot], options: IngestOptions
     version = ensure_dataset_version(session, options.dataset, options.version)
     _check_fingerprint_params(version, options.text_params)
     _apply_card(session, version, roots, options)
+    record_acquisition(session, version, options.acquisition)
     run = IngestRun(
         dataset_version_id=version.id,
         status=RunStatus.RUNNING,
@@ -189,6 +191,15 @@ def _arguments(options: IngestOptions, roots: list[CorpusRoot]) -> dict[str, Any
     }
 
 
+def _note_file_times(version: DatasetVersion, newest: float | None) -> None:
+    if newest is None:
+        return
+    seen = datetime.fromtimestamp(newest, UTC)
+    known = version.files_modified_until
+    if known is None or seen > (known if known.tzinfo else known.replace(tzinfo=UTC)):
+        version.files_modified_until = seen
+
+
 def _finish_run(engine: Engine, summary: IngestSummary, status: RunStatus) -> None:
     summary.status = status
     with session_scope(engine) as session:
@@ -196,6 +207,7 @@ def _finish_run(engine: Engine, summary: IngestSummary, status: RunStatus) -> No
         version = session.get_one(DatasetVersion, run.dataset_version_id)
         refresh_manifest(session, version)
         summary.manifest_hash = version.manifest_hash or ""
+        _note_file_times(version, summary.files_modified_until)
         run.status = status
         run.finished_at = utc_now()
         run.files_seen = summary.files_seen

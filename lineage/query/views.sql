@@ -124,6 +124,22 @@ JOIN datasets AS dataset ON dataset.id = version.dataset_id
 WHERE source.kind = 'web'
 GROUP BY dataset.name, version.version, source.domain;
 
+-- dataset_acquisition: how each dataset version was obtained (its channel, which places it in the public summary's 2.1-2.6), the model that generated synthetic data, and its collection dates.
+CREATE VIEW dataset_acquisition AS
+SELECT dataset.name AS dataset, version.version, version.channel, version.generated_by,
+       version.collected_until, version.files_modified_until,
+       (SELECT max(occurrence.collected_at) FROM occurrences AS occurrence
+        WHERE occurrence.dataset_version_id = version.id) AS archived_until
+FROM dataset_versions AS version
+JOIN datasets AS dataset ON dataset.id = version.dataset_id;
+
+-- summary_history: every public summary exported, by model and format: its number, time, hash and the hash of the summary it follows.
+CREATE VIEW summary_history AS
+SELECT model.name AS model, export.format, export.number, export.exported_at, export.sha256,
+       export.previous_sha256
+FROM summary_exports AS export
+JOIN models AS model ON model.id = export.model_id;
+
 -- ingest_problems: every file or row an ingest run could not record, with the reason.
 CREATE VIEW ingest_problems AS
 SELECT dataset.name AS dataset, version.version, run.id AS ingest_run, run.status,

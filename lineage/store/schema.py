@@ -171,6 +171,14 @@ class DatasetVersion(Base):
     size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
     fingerprint_params: Mapped[dict[str, Any] | None]
     created_at: Mapped[datetime]
+    # How the provider obtained it (an AcquisitionChannel); unknown where not said.
+    channel: Mapped[str | None] = mapped_column(String(32))
+    # The model that generated it, for synthetic data.
+    generated_by: Mapped[str | None] = mapped_column(String(255))
+    # When its content was collected, up to: as the user said (`--collected`).
+    collected_until: Mapped[datetime | None]
+    # The newest modification time of the files its ingests read.
+    files_modified_until: Mapped[datetime | None]
 
     dataset: Mapped[Dataset] = relationship(back_populates="versions")
 
@@ -350,6 +358,23 @@ class Crawl(Base):
     refused: Mapped[dict[str, Any]]
 
     dataset_version: Mapped[DatasetVersion] = relationship()
+
+
+class SummaryExport(Base):
+    """A public summary as exported: its model, number in the model's history, time, format
+    and hash, so that a later summary can say which it follows and what changed."""
+
+    __tablename__ = "summary_exports"
+    __table_args__ = (UniqueConstraint("model_id", "format", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_id: Mapped[int] = mapped_column(ForeignKey("models.id"), index=True)
+    format: Mapped[str] = mapped_column(String(32))
+    number: Mapped[int] = mapped_column(Integer)
+    exported_at: Mapped[datetime]
+    sha256: Mapped[str] = mapped_column(String(64))
+    # The hash of the document the summary follows (`--previous`), where one was given.
+    previous_sha256: Mapped[str | None] = mapped_column(String(64))
 
 
 class IngestRun(Base):

@@ -57,8 +57,9 @@ def test_a_model_is_trained_on_the_training_splits_unless_told(hub_folder: Path,
     assert report["totals"]["distinct_records"] == 6
     assert "hub@1: not trained on split(s) test (3 records)" in run_cli("trained", "tuned").output
     summary = json.loads(run_cli("export", "tuned", "--format", "json").output)
-    assert summary["general_information"]["total_distinct_records"] == 6
-    assert summary["general_information"]["modalities"][0]["records"] == 6
+    size = summary["general_information"]["modalities_size_and_characteristics"]
+    assert size["total_distinct_records"] == 6
+    assert size["modalities"][0]["records"] == 6
 
     assert (
         run_cli("model", "register", "evaluated", "--dataset", "hub", "--split", "test").exit_code
