@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from cli.app import AppState, cli, pass_state
+from cli.check import check_group
 from cli.crawl import crawl
 from cli.datasets import dataset_group, datasets, derive, overlap
 from cli.ingest import ingest
@@ -87,6 +88,7 @@ def export(
 for command in (
     ingest,
     crawl,
+    check_group,
     datasets,
     dataset_group,
     derive,

@@ -128,6 +128,14 @@ class AcquisitionChannel(StrEnum):
     OTHER = "other"
 
 
+class SafetyVerdict(StrEnum):
+    """A reviewer's verdict on a sampled item in the corpus safety check."""
+
+    PASS = "pass"
+    FAIL = "fail"  # harmful or otherwise unsuitable, not illegal
+    ILLEGAL = "illegal"
+
+
 class CrawlFactKind(StrEnum):
     """What a web archive says besides content: a site's policy file, or the crawler's agent."""
 

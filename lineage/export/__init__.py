@@ -2,14 +2,14 @@
 format is a module that defines an `Exporter` and one line in `EXPORTERS`.
 
 >>> sorted(EXPORTERS)
-['facts-template', 'json', 'markdown', 'notice']
+['cn-corpus', 'facts-template', 'json', 'markdown', 'notice']
 """
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from lineage.export import markdown, notice, summary_json
+from lineage.export import cn_corpus, markdown, notice, summary_json
 from lineage.export.eu_summary import build_eu_summary
 from lineage.export.exporter import ExportContext, Exporter
 from lineage.export.facts import ProviderFacts, export_facts_template, load_facts
@@ -20,6 +20,7 @@ EXPORTERS: dict[str, Exporter] = {
         summary_json.EXPORTER,
         markdown.EXPORTER,
         notice.EXPORTER,
+        cn_corpus.EXPORTER,
         Exporter(
             "facts-template",
             "the TOML file of facts only the provider knows, to fill in for --facts",

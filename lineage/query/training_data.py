@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 from lineage.licenses import license_facts
 from lineage.query.graph import InclusionPath, LineageGraph, describe_path
 from lineage.query.license_audit import audit_version
+from lineage.query.safety import SafetyCheck, latest_check
 from lineage.query.scope import Scope, SplitChoice, in_scope
 from lineage.store import find_model
 from lineage.store.schema import (
@@ -63,6 +64,8 @@ class DatasetUse:
     # Records by split: those the training runs consumed, and those they left out.
     splits: dict[str, int] = field(default_factory=dict)
     excluded_splits: dict[str, int] = field(default_factory=dict)
+    # The model's corpus safety check found more illegal content in it than allowed.
+    unsafe: bool = False
 
     @property
     def ref(self) -> str:
@@ -79,6 +82,8 @@ class DatasetUse:
             flags.add("license-understated")
         if self.external:
             flags.add("content-not-ingested")
+        if self.unsafe:
+            flags.add("unsafe-source")
         return tuple(sorted(flags))
 
     @property
@@ -139,12 +144,16 @@ class TrainingDataReport:
     removed: list[RemovedVersion] = field(default_factory=list)
     # The versions and splits counted, for what is built from the report (disclosures).
     scope: Scope = field(default_factory=dict)
+    # The latest corpus safety check of the model's training data, where one was drawn.
+    safety: SafetyCheck | None = None
 
     @property
     def flags(self) -> tuple[str, ...]:
         flags = {flag for use in self.datasets for flag in use.flags}
         if self.removed:
             flags.add("training-data-deleted")
+        if self.safety is not None and not self.safety.passed_check:
+            flags.add("safety-check-not-passed")
         return tuple(sorted(flags))
 
     @property
@@ -169,6 +178,7 @@ class TrainingDataReport:
                 "licenses": [vars(entry) | {"flags": list(entry.flags)} for entry in self.licenses],
             },
             "flags": list(self.flags),
+            "safety_check": self.safety.as_dict() if self.safety is not None else None,
             "models_without_recorded_training_data": self.models_without_data,
             "removed_datasets": [vars(entry) for entry in self.removed],
         }
@@ -204,6 +214,10 @@ def trained_on(session: Session, model_name: str) -> TrainingDataReport:
         for version_id, paths in reached.items()
     ]
     uses.sort(key=lambda use: (not use.direct, use.dataset, use.version))
+    safety = latest_check(session, model.name)
+    unsafe = {s.dataset for s in safety.sources if s.excluded} if safety is not None else set()
+    for use in uses:
+        use.unsafe = use.ref in unsafe
     lineage = [
         ModelInLineage(graph.model_names[ancestor], path, graph.has_training_data(ancestor))
         for ancestor, path in graph.ancestor_models(model.id)
@@ -216,6 +230,7 @@ def trained_on(session: Session, model_name: str) -> TrainingDataReport:
         licenses=license_counts(session, scope),
         removed=_removed(session, {entry.name for entry in lineage}),
         scope=scope,
+        safety=safety,
     )
 
 

@@ -377,6 +377,43 @@ class SummaryExport(Base):
     previous_sha256: Mapped[str | None] = mapped_column(String(64))
 
 
+class SafetySample(Base):
+    """A random sample of training content drawn for the corpus safety check (GB/T
+    45654-2025): what it was drawn from, with which seed, and when."""
+
+    __tablename__ = "safety_samples"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # What it was drawn from: `model:NAME` or the dataset versions' refs.
+    drawn_from: Mapped[str] = mapped_column(String(1024))
+    seed: Mapped[int] = mapped_column(BigInteger)
+    size: Mapped[int] = mapped_column(Integer)
+    population: Mapped[int] = mapped_column(BigInteger)
+    drawn_at: Mapped[datetime]
+
+    items: Mapped[list[SafetySampleItem]] = relationship(order_by="SafetySampleItem.position")
+
+
+class SafetySampleItem(Base):
+    """One occurrence drawn into a sample, and the reviewers' verdict on it once recorded."""
+
+    __tablename__ = "safety_sample_items"
+    __table_args__ = (UniqueConstraint("sample_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sample_id: Mapped[int] = mapped_column(ForeignKey("safety_samples.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    # The occurrence by its version and locator (kept should a re-ingest remove it).
+    dataset_version_id: Mapped[int] = mapped_column(ForeignKey("dataset_versions.id"), index=True)
+    record_sha256: Mapped[str] = mapped_column(String(64))
+    locator: Mapped[str] = mapped_column(String(2048))
+    # `pass`, `fail` (harmful or unsuitable) or `illegal`; empty until reviewed.
+    verdict: Mapped[str | None] = mapped_column(String(16))
+    category: Mapped[str | None] = mapped_column(String(64))
+    reviewer: Mapped[str | None] = mapped_column(String(255))
+    reviewed_at: Mapped[datetime | None]
+
+
 class IngestRun(Base):
     """One `ingest` invocation; `running` left behind means the process died mid-way."""
 
