@@ -34,6 +34,7 @@ from lineage.query.summary_facts import (
     collection_dates,
     estimated_tokens,
     export_with_hash,
+    identified_languages,
     modality_totals,
     registered_domain_sizes,
     summary_link,
@@ -59,6 +60,8 @@ SCHEMA_VERSION = 2
 TOP_DOMAIN_SHARE = 0.10
 SME_DOMAIN_SHARE = 0.05
 SME_DOMAIN_CAP = 1000
+# Languages listed where at least this share of the texts identified is in them.
+MIN_LANGUAGE_SHARE = 0.01
 # Domains listed by name where they reserved any of their URLs.
 MAX_DOMAINS_LISTED = 1000
 # The template's size ranges, per modality: (upper bound, label), the last unbounded.
@@ -238,10 +241,24 @@ def _collection(builder: _Builder) -> dict[str, Any]:
 
 
 def _languages(builder: _Builder) -> dict[str, Any]:
-    languages = card_languages(builder.session, sorted(builder.version_ids.values()))
-    if languages:
-        return filled(languages, "the language fields of the dataset cards")
-    return unknown("no dataset card names its languages, and no language identifier was run")
+    """The languages identified in the texts (those of at least 1% of the texts sampled, in
+    order), beside those the dataset cards name."""
+    versions = sorted(builder.version_ids.values())
+    named = card_languages(builder.session, versions)
+    found = identified_languages(builder.session, versions)
+    if found is None:
+        if named:
+            return filled(named, "the language fields of the dataset cards")
+        return unknown("no text was read by an ingest that identifies languages")
+    share = {language: count / found.identified for language, count in found.counts.items()}
+    languages = [language for language, part in share.items() if part >= MIN_LANGUAGE_SHARE]
+    answer = filled(
+        languages,
+        f"{found.method}: {found.identified} of {found.seen} texts identified",
+    )
+    answer["shares"] = {language: round(part, 4) for language, part in share.items()}
+    answer["named_by_dataset_cards"] = named
+    return answer
 
 
 def _dataset_entry(builder: _Builder, use: DatasetUse) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from lineage.crawl import ContentItem, CorpusFile, CrawlFact, ItemProblem, ReadOptions
 from lineage.errors import InputError
 from lineage.fingerprint.batch import FingerprintResult, FingerprintTask, fingerprint_chunk
+from lineage.ingest.languages import LanguageSample
 from lineage.ingest.licensing import LicensePrecedence
 from lineage.ingest.options import IngestOptions, IngestProgress, IngestSummary, ProblemReport
 from lineage.ingest.vanished import SeenLocators
@@ -87,6 +88,7 @@ class IngestPipeline:
         self.unreadable: set[str] = set()
         # What web archives said of sites and crawlers, stored once the content is.
         self.crawl_facts: list[CrawlFact] = []
+        self.languages = LanguageSample()
 
     def ingest(self, files: Iterable[CorpusFile], progress: IngestProgress | None) -> None:
         for file in files:
@@ -138,6 +140,8 @@ class IngestPipeline:
             self.seen.add(item.locator)
         self.summary.records_seen += 1
         self.summary.bytes_read += len(item.data)
+        if item.text is not None:
+            self.languages.offer(item.text)
         license_id, origin = self.licenses.license_of(file, item)
         config, split = file.placement
         self.pending.append(

@@ -87,6 +87,7 @@ def ingest_paths(
                 )
             if not found_nothing:
                 summary.sources_reserved_by_site = judge_site_rights(engine, version.id)
+                _record_languages(engine, version.id, pipeline.languages.as_dict())
         except BaseException:
             _finish_run(engine, summary, RunStatus.INTERRUPTED)
             raise
@@ -189,6 +190,13 @@ def _arguments(options: IngestOptions, roots: list[CorpusRoot]) -> dict[str, Any
         "text_field": options.text_field,
         "version": options.version,
     }
+
+
+def _record_languages(engine: Engine, version_id: int, languages: dict[str, Any] | None) -> None:
+    """The run's sample of languages replaces the version's, where it read texts."""
+    if languages is not None:
+        with session_scope(engine) as session:
+            session.get_one(DatasetVersion, version_id).languages = languages
 
 
 def _note_file_times(version: DatasetVersion, newest: float | None) -> None:

@@ -115,6 +115,38 @@ def card_languages(session: Session, version_ids: list[int]) -> list[str]:
     return sorted(found)
 
 
+@dataclass(frozen=True)
+class IdentifiedLanguages:
+    """The languages identified on samples of the versions' texts: texts by language, and
+    how many texts were identified of how many seen."""
+
+    counts: dict[str, int]
+    identified: int
+    seen: int
+    method: str
+
+
+def identified_languages(session: Session, version_ids: list[int]) -> IdentifiedLanguages | None:
+    samples = session.scalars(
+        select(DatasetVersion.languages).where(
+            DatasetVersion.id.in_(version_ids), DatasetVersion.languages.is_not(None)
+        )
+    )
+    counts: dict[str, int] = defaultdict(int)
+    identified = seen = 0
+    methods = set()
+    for sample in samples:
+        for language, count in (sample or {}).get("counts", {}).items():
+            counts[language] += int(count)
+        identified += int(sample.get("texts_identified", 0))
+        seen += int(sample.get("texts_seen", 0))
+        methods.add(f"{sample.get('identifier')} on the {sample.get('method')}")
+    if not identified:
+        return None
+    ranked = dict(sorted(counts.items(), key=lambda entry: (-entry[1], entry[0])))
+    return IdentifiedLanguages(ranked, identified, seen, "; ".join(sorted(methods)))
+
+
 def registered_domain_sizes(session: Session, scope: Scope) -> list[tuple[str, int, int]]:
     """(registered domain, distinct records, their bytes) of the web content in scope,
     largest first: `www.a.example` and `a.example` counted as one."""

@@ -179,6 +179,9 @@ class DatasetVersion(Base):
     collected_until: Mapped[datetime | None]
     # The newest modification time of the files its ingests read.
     files_modified_until: Mapped[datetime | None]
+    # Its texts' languages, as identified on a sample of them by its latest ingest:
+    # {"identifier", "texts_seen", "texts_identified", "counts": {code: texts}}.
+    languages: Mapped[dict[str, Any] | None]
 
     dataset: Mapped[Dataset] = relationship(back_populates="versions")
 

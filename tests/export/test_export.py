@@ -100,7 +100,7 @@ def test_summary_follows_the_template_sections(tmp_path: Path, run_cli, db_url: 
     collected = size["latest_collection_date"]
     assert collected["source"].startswith("the newest modification time")
     assert [d["dataset"] for d in collected["by_dataset"]] == ["crawl@1", "pictures@1"]
-    assert size["languages"]["status"] == "unknown"
+    assert size["languages"]["source"].startswith("py3langid")  # the crawl's texts
     with session_scope(connect(db_url)) as session:
         manifests = {v.ref: v.manifest_hash for v in session.scalars(select(DatasetVersion))}
     assert {
@@ -279,3 +279,28 @@ def test_markdown_carries_every_section(tmp_path: Path, run_cli, db_url: str):
 def test_export_of_an_unknown_model_is_a_user_error(run_cli):
     result = run_cli("export", "nobody", "--format", "json")
     assert result.exit_code == 1 and "no model named 'nobody'" in result.output
+
+
+def test_languages_are_identified_in_the_texts_on_a_sample(tmp_path, run_cli):
+    run_cli("ingest", "sample_data/field-notes", "--dataset", "notes", "--channel", "other")
+    run_cli("model", "register", "tuned", "--dataset", "notes")
+
+    languages = _summary(run_cli)["general_information"]["modalities_size_and_characteristics"][
+        "languages"
+    ]
+    assert languages["value"] == ["en", "zh"]  # ten English notes, two Chinese
+    assert languages["shares"] == {"en": 0.8333, "zh": 0.1667}
+    assert languages["source"].startswith("py3langid on the first 600 characters")
+    assert languages["source"].endswith("12 of 12 texts identified")
+
+
+def test_a_large_run_identifies_the_languages_of_a_sample_of_its_texts():
+    from lineage.ingest.languages import EVERY, IDENTIFY_ALL, LanguageSample
+
+    sample = LanguageSample()
+    for number in range(IDENTIFY_ALL + 4 * EVERY):
+        sample.offer("The heron waited at the edge of the water for the fish." * (number % 3 + 1))
+    found = sample.as_dict()
+    assert found is not None and found["counts"] == {"en": IDENTIFY_ALL + 4}
+    seen = IDENTIFY_ALL + 4 * EVERY
+    assert (found["texts_seen"], found["texts_identified"]) == (seen, IDENTIFY_ALL + 4)
