@@ -124,6 +124,21 @@ JOIN datasets AS dataset ON dataset.id = version.dataset_id
 WHERE source.kind = 'web'
 GROUP BY dataset.name, version.version, source.domain;
 
+-- model_content: per model and kind of content, the distinct records of every dataset version that trained it (all splits), their bytes, and the public summary's token estimate (UTF-8 bytes / 4).
+CREATE VIEW model_content AS
+SELECT model, kind, count(*) AS records, sum(size_bytes) AS size_bytes,
+       CASE WHEN kind = 'text' THEN CAST(ceil(sum(size_bytes) / 4.0) AS BIGINT) END AS estimated_tokens
+FROM (
+    SELECT DISTINCT trained.model, record.id, record.kind, record.size_bytes
+    FROM (SELECT DISTINCT model, dataset, version FROM model_training_data) AS trained
+    JOIN datasets AS dataset ON dataset.name = trained.dataset
+    JOIN dataset_versions AS version
+        ON version.dataset_id = dataset.id AND version.version = trained.version
+    JOIN occurrences AS occurrence ON occurrence.dataset_version_id = version.id
+    JOIN records AS record ON record.id = occurrence.record_id
+)
+GROUP BY model, kind;
+
 -- dataset_acquisition: how each dataset version was obtained (its channel, which places it in the public summary's 2.1-2.6), the model that generated synthetic data, and its collection dates.
 CREATE VIEW dataset_acquisition AS
 SELECT dataset.name AS dataset, version.version, version.channel, version.generated_by,

@@ -304,3 +304,49 @@ def test_a_large_run_identifies_the_languages_of_a_sample_of_its_texts():
     assert found is not None and found["counts"] == {"en": IDENTIFY_ALL + 4}
     seen = IDENTIFY_ALL + 4 * EVERY
     assert (found["texts_seen"], found["texts_identified"]) == (seen, IDENTIFY_ALL + 4)
+
+
+def test_every_answer_is_filled_not_provided_or_unknown_with_its_reason(tmp_path, run_cli):
+    _record_world(tmp_path, run_cli)
+    document = _summary(run_cli)
+
+    def answers(node):
+        if isinstance(node, dict):
+            if "status" in node:
+                yield node
+            else:
+                for value in node.values():
+                    yield from answers(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from answers(value)
+
+    found = list(answers(document))
+    assert len(found) > 30
+    for item in found:
+        assert item["status"] in ("filled", "not provided", "unknown"), item
+        if item["status"] == "unknown":
+            assert item["reason"]
+        if item["status"] == "not provided":
+            assert item["field"] in document["not_provided"]
+        if item["status"] == "filled":
+            assert "value" in item
+
+
+def test_the_model_content_view_gives_the_summarys_numbers(tmp_path, run_cli):
+    _record_world(tmp_path, run_cli)
+    modalities = _summary(run_cli)["general_information"]["modalities_size_and_characteristics"][
+        "modalities"
+    ]
+    rows = json.loads(
+        run_cli(
+            "sql",
+            "SELECT kind, records, size_bytes, estimated_tokens FROM model_content "
+            "WHERE model = 'tuned' ORDER BY kind",
+            "--json",
+        ).output
+    )[0]["rows"]
+    assert rows == [
+        [m["modality"], m["records"], m["size_bytes"], m.get("tokens", {}).get("value")]
+        for m in modalities
+    ]
