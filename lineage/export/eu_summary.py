@@ -30,6 +30,7 @@ from lineage.query.scope import Scope, in_scope
 from lineage.query.summary_facts import (
     VersionAcquisition,
     acquisitions,
+    archived_period,
     card_languages,
     collection_dates,
     estimated_tokens,
@@ -320,7 +321,7 @@ def _data_sources(builder: _Builder) -> dict[str, Any]:
         "crawlers": web.crawls,
         "crawler_purposes": builder.fact("crawlers.purposes"),
         "crawler_behaviour": builder.fact("crawlers.behaviour"),
-        "collection_period": _period(web),
+        "collection_period": _period(builder, scope, web),
         "top_domains_by_size": _top_domains(builder, scope),
     }
     user = _channel_section(builder, "2.4", AcquisitionChannel.USER_DATA)
@@ -358,12 +359,16 @@ def _data_sources(builder: _Builder) -> dict[str, Any]:
     }
 
 
-def _period(web: WebRights) -> dict[str, Any]:
-    if not web.crawls:
-        return unknown("no crawl made with lineage crawl is recorded for this data")
-    starts = [crawl["period"][0] for crawl in web.crawls]
-    ends = [crawl["period"][1] for crawl in web.crawls]
-    return filled([min(starts), max(ends)], "the crawl records")
+def _period(builder: _Builder, scope: Scope, web: WebRights) -> dict[str, Any]:
+    if web.crawls:
+        starts = [crawl["period"][0] for crawl in web.crawls]
+        ends = [crawl["period"][1] for crawl in web.crawls]
+        return filled([min(starts), max(ends)], "the crawl records")
+    archived = archived_period(builder.session, scope)
+    if archived is not None:
+        first, last = archived
+        return filled([first.date().isoformat(), last.date().isoformat()], "WARC-Dates")
+    return unknown("no crawl record or web archive dates are recorded for this data")
 
 
 def _top_domains(builder: _Builder, scope: Scope) -> dict[str, Any]:

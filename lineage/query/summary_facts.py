@@ -96,6 +96,16 @@ def collection_dates(session: Session, scope: Scope) -> dict[int, tuple[datetime
     return found
 
 
+def archived_period(session: Session, scope: Scope) -> tuple[datetime, datetime] | None:
+    """The first and last WARC-Date of the web archive records in scope."""
+    first, last = session.execute(
+        select(func.min(Occurrence.collected_at), func.max(Occurrence.collected_at)).where(
+            in_scope(scope)
+        )
+    ).one()
+    return (_utc(first), _utc(last)) if first is not None and last is not None else None
+
+
 def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
