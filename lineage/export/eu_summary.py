@@ -215,7 +215,7 @@ def _modalities(builder: _Builder) -> list[dict[str, Any]]:
             entry["size_range"] = filled(_bin(kind, tokens), "the token estimate")
         else:
             entry["size_range"] = filled(_bin(kind, records), "the record count")
-        entry["types_of_content"] = unknown("lineage does not classify content by type")
+        entry["types_of_content"] = builder.fact(f"content_types.{kind}")
         found.append(entry)
     return found
 

@@ -42,6 +42,8 @@ FIELDS = (
     FactField("authorised_representative.contact", "Contact of the authorised representative"),
     FactField("model.versioned_name", "Versioned name of the model"),
     FactField("model.placed_on_market", "Date of placement on the Union market", "date"),
+    FactField("content_types.text", "Types of text content (fiction, news, code, ...)"),
+    FactField("content_types.image", "Types of image content (photography, artworks, ...)"),
     FactField("summary.version", "Version of this summary"),
     FactField("summary.last_update", "Date of the last update of this summary", "date"),
     FactField("provider.sme", "Is the provider an SME or a small mid-cap?", "boolean"),

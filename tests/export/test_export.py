@@ -177,9 +177,9 @@ def test_provider_facts_fill_the_summary_and_what_is_missing_is_listed(tmp_path,
     template = tmp_path / "facts.toml"
     assert run_cli("export", "tuned", "--format", "facts-template", "-o", template).exit_code == 0
     text = template.read_text()
-    assert text.count('"TO BE PROVIDED"') == 19
+    assert text.count('"TO BE PROVIDED"') == 21
     # The summary asks for every fact but the annotation rules (the China record's).
-    assert len(_summary(run_cli)["not_provided"]) == 18
+    assert len(_summary(run_cli)["not_provided"]) == 20
     filled = (
         text.replace('name = "TO BE PROVIDED"', 'name = "Hedgerow AI Ltd"', 1)
         .replace('placed_on_market = "TO BE PROVIDED"', "placed_on_market = 2026-08-02")
