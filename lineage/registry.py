@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from lineage.crawl import Card
 from lineage.errors import InputError, NotFoundError
+from lineage.licenses import check_declared_license
 from lineage.query.graph import LineageGraph
 from lineage.store import (
     ensure_dataset_version,
@@ -101,7 +102,7 @@ def register_model(session: Session, registration: ModelRegistration) -> Trainin
     versions = [_trained_on(session, ref, registration.external) for ref in registration.datasets]
     model = _ensure_model(session, registration.name)
     if registration.license:
-        model.license = ensure_license(session, registration.license)
+        model.license = ensure_license(session, check_declared_license(registration.license))
     if registration.card is not None:
         model.card = json.loads(json.dumps(registration.card.metadata, default=str))
     for base_name in registration.base_models:

@@ -8,6 +8,7 @@ them, so rows written before these enumerations existed read back as members' va
 from __future__ import annotations
 
 from enum import StrEnum
+from urllib.parse import unquote_to_bytes
 
 
 class RecordKind(StrEnum):
@@ -112,9 +113,6 @@ class ModelRelation(StrEnum):
     ADAPTER = "adapter"
 
 
-# Locators: `LABEL/PATH` names a file under a corpus root named LABEL (a single-file root is
-# `LABEL` alone); `!/NAME` a member of an archive, inside a file or another member; a fragment
-# after `#` names an item inside it, such as `#row=N`.
 class AcquisitionChannel(StrEnum):
     """`dataset_versions.channel`: how the provider obtained a dataset version, which alone
     places it in a section of the EU public summary (2.1 to 2.6)."""
@@ -144,8 +142,45 @@ class CrawlFactKind(StrEnum):
     USER_AGENT = "user-agent"
 
 
+# Locators: `LABEL/PATH` names a file under a corpus root named LABEL (a single-file root is
+# `LABEL` alone); `!/NAME` a member of an archive, inside a file or another member; a fragment
+# after `#` names an item inside it, such as `#row=N`.
+# A name is spelt as it is, but for `%` (written `%25`) and the bytes of a name that are not
+# UTF-8 (written `%XX`): every locator is valid text, and a name's bytes can be recovered.
 FRAGMENT = "#"
 MEMBER = "!/"
+_ESCAPED_BYTES = range(0xDC80, 0xDD00)  # how Python reads undecodable bytes of a file name
+
+
+def name_in_locator(name: str) -> str:
+    """A file or member name as locators spell it (`%` and non-UTF-8 bytes escaped).
+
+    >>> name_in_locator("notes.txt"), name_in_locator("100%.txt")
+    ('notes.txt', '100%25.txt')
+    >>> import os
+    >>> name_in_locator(os.fsdecode(b"bad-\\xff.txt"))
+    'bad-%FF.txt'
+    """
+    if "%" not in name and name.isascii():
+        return name  # nearly every name: nothing to escape
+    return "".join(_escaped(char) for char in name)
+
+
+def _escaped(char: str) -> str:
+    if char == "%":
+        return "%25"
+    if ord(char) in _ESCAPED_BYTES:
+        return f"%{ord(char) - 0xDC00:02X}"
+    return char
+
+
+def name_bytes(spelt: str) -> bytes:
+    """The bytes of a name as a locator spells it: the inverse of `name_in_locator`.
+
+    >>> name_bytes("bad-%FF.txt"), name_bytes("100%25.txt")
+    (b'bad-\\xff.txt', b'100%.txt')
+    """
+    return unquote_to_bytes(spelt)
 
 
 def row_locator(file_locator: str, number: int) -> str:
@@ -160,7 +195,7 @@ def line_locator(file_locator: str, number: int) -> str:
 
 def member_locator(archive_locator: str, name: str) -> str:
     """The locator of member `name` of the archive at `archive_locator`."""
-    return f"{archive_locator}{MEMBER}{name}"
+    return f"{archive_locator}{MEMBER}{name_in_locator(name)}"
 
 
 def file_of(locator: str) -> str:

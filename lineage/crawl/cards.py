@@ -108,6 +108,11 @@ def _license_section(text: str) -> tuple[int, int] | None:
     return None
 
 
+# A card's front matter: its length, and the values it may expand to through YAML aliases.
+MAX_FRONT_MATTER_CHARS = 1024 * 1024
+MAX_CARD_NODES = 100_000
+
+
 def split_front_matter(text: str) -> tuple[str | None, str]:
     """The YAML between the opening `---` fences (None when there is none) and the body."""
     lines = text.lstrip("\ufeff").splitlines(keepends=True)
@@ -132,12 +137,42 @@ def parse_card(text: str, path: Path) -> Card | None:
     from huggingface_hub import RepoCard
 
     try:
+        _check_expansion(front, path)
         metadata = RepoCard(text.lstrip("\ufeff")).data.to_dict()
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: front matter is not valid YAML: {exc}") from exc
     except ValueError as exc:  # the hub's word for front matter that is not a mapping
         raise InputError(f"{path}: front matter must be a mapping of fields ({exc})") from exc
     return Card(path=path, metadata=metadata, body=body)
+
+
+def _check_expansion(front: str, path: Path) -> None:
+    """Refuse front matter that is too long, or whose aliases would expand it past
+    MAX_CARD_NODES nodes: a "billion laughs" card of a few hundred bytes expands to 10^9
+    (about 2 GB and 18 s as the hub read it). Counted on the parser's events, before any
+    object is built."""
+    if len(front) > MAX_FRONT_MATTER_CHARS:
+        raise InputError(f"{path}: front matter longer than {MAX_FRONT_MATTER_CHARS} characters")
+    anchored: dict[str, int] = {}
+    open_nodes: list[tuple[str | None, int]] = [(None, 0)]
+    for event in yaml.parse(front, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            size = anchored.get(event.anchor or "", 0)
+        elif isinstance(event, (yaml.ScalarEvent, yaml.CollectionEndEvent)):
+            anchor, size = (
+                (event.anchor, 1) if isinstance(event, yaml.ScalarEvent) else open_nodes.pop()
+            )
+            if anchor:
+                anchored[anchor] = size
+        elif isinstance(event, yaml.CollectionStartEvent):
+            open_nodes.append((event.anchor, 1))
+            continue
+        else:
+            continue
+        anchor, total = open_nodes[-1]
+        open_nodes[-1] = (anchor, total + size)
+        if open_nodes[0][1] + sum(n for _, n in open_nodes[1:]) > MAX_CARD_NODES:
+            raise InputError(f"{path}: front matter expands past {MAX_CARD_NODES} values (aliases)")
 
 
 def read_card(path: Path) -> Card:

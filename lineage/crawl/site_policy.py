@@ -91,7 +91,7 @@ class TdmRepFile:
         word, and a malformed entry says nothing)."""
         try:
             entries = json.loads(body[:MAX_POLICY_BYTES])
-        except ValueError:
+        except (ValueError, RecursionError):
             entries = []
         rules = [_rule(entry) for entry in entries] if isinstance(entries, list) else []
         return cls(uri, locator, tuple(rule for rule in rules if rule is not None))

@@ -7,6 +7,7 @@ licence, so that ingest reads everything about a file from what the walk yields.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,6 +27,7 @@ from lineage.crawl.readers import reader_for
 from lineage.crawl.splits import Placement, SplitRule
 from lineage.errors import InputError
 from lineage.licenses import Evidence
+from lineage.vocabulary import name_in_locator
 
 # Files that say something about the corpus rather than being part of it.
 CARD_FILE_NAMES = frozenset({"readme.md"})
@@ -76,14 +78,23 @@ class CorpusFile:
         return self._stat.st_mtime if self._stat is not None else None
 
     def open(self) -> BinaryIO:
+        return os.fdopen(self._descriptor(), "rb")
+
+    def _descriptor(self) -> int:
+        """The file, opened without following a link or waiting on a FIFO put in its place
+        since the walk; refused unless it is a regular file."""
         try:
-            return open(self.os_path, "rb")
+            descriptor = os.open(self.os_path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError as exc:
             raise InputError(f"{self.locator}: cannot read: {exc.strerror}") from exc
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            os.close(descriptor)
+            raise InputError(f"{self.locator}: not a regular file, not read")
+        return descriptor
 
     def read(self) -> bytes:
         try:
-            with open(self.os_path, "rb", buffering=0) as handle:  # read whole: no buffer needed
+            with os.fdopen(self._descriptor(), "rb", buffering=0) as handle:  # read whole
                 size = os.fstat(handle.fileno()).st_size
                 if size > MAX_FILE_BYTES:
                     raise InputError(
@@ -312,11 +323,13 @@ def _contains(root: CorpusRoot, path: str) -> bool:
 def root_labels(roots: list[Path]) -> list[str]:
     """How each root is named in locators: its own name, unless two roots share a name, then
     its path from the folder all the roots have in common."""
-    names = [root.name for root in roots]
+    names = [name_in_locator(root.name) for root in roots]
     if len(set(names)) == len(names):
         return names
     common = Path(os.path.commonpath([root.parent for root in roots]))
-    return [root.relative_to(common).as_posix() for root in roots]
+    return [
+        "/".join(name_in_locator(part) for part in root.relative_to(common).parts) for root in roots
+    ]
 
 
 @dataclass(slots=True)  # not frozen: one per file, and frozen init costs thrice
@@ -328,6 +341,8 @@ class _Found:
     locator: str
     top_level: bool
     is_link: bool
+    # A FIFO, socket or device: never opened (reading a FIFO waits for a writer forever).
+    is_special: bool = False
 
 
 def _walk(root: CorpusRoot) -> Iterator[_Found]:
@@ -335,7 +350,8 @@ def _walk(root: CorpusRoot) -> Iterator[_Found]:
     hidden entries are left out, and symbolic links are found but never followed."""
     if not root.is_folder:
         path = root.path
-        yield _Found(str(path), path.name, root.label, top_level=True, is_link=path.is_symlink())
+        special = not path.is_symlink() and _is_special(os.lstat(path).st_mode)
+        yield _Found(str(path), path.name, root.label, True, path.is_symlink(), special)
         return
     top = f"{root.label}/"
     folders = [(str(root.path), top)]
@@ -344,10 +360,13 @@ def _walk(root: CorpusRoot) -> Iterator[_Found]:
         subfolders = []
         for entry in _entries(folder):
             name = entry.name
+            spelt = name_in_locator(name)
             if _is_folder(entry):
-                subfolders.append((entry.path, f"{prefix}{name}/"))
+                subfolders.append((entry.path, f"{prefix}{spelt}/"))
             else:
-                yield _Found(entry.path, name, prefix + name, prefix == top, entry.is_symlink())
+                link = entry.is_symlink()
+                special = not link and _is_special(_mode(entry))
+                yield _Found(entry.path, name, prefix + spelt, prefix == top, link, special)
         folders += reversed(subfolders)
 
 
@@ -369,6 +388,17 @@ def _is_folder(entry: os.DirEntry[str]) -> bool:
         return False
 
 
+def _mode(entry: os.DirEntry[str]) -> int:
+    try:
+        return entry.stat(follow_symlinks=False).st_mode
+    except OSError:
+        return stat.S_IFREG  # taken for a file, whose reading then reports the problem
+
+
+def _is_special(mode: int) -> bool:
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode))
+
+
 def _entry_name(entry: os.DirEntry[str]) -> str:
     return entry.name
 
@@ -385,6 +415,8 @@ def _classify(
         return DatasetInfo(Path(found.path), root) if name == save_to_disk.INFO_FILE else None
     if found.is_link:
         return Skipped(found.path, "symbolic link (not followed)")
+    if found.is_special:
+        return Skipped(found.path, "special file (FIFO, socket or device), not opened")
     if os.path.splitext(name)[0] in LICENSE_FILE_STEMS:
         return LicenseFile(Path(found.path), root)
     reader = reader_for(name)

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from lineage.crawl import DEFAULT_LIMITS, ReadLimits, Skipped
 from lineage.errors import InputError
 from lineage.fingerprint import DEFAULT_TEXT_PARAMS, TextFingerprintParams
+from lineage.licenses import check_declared_license
 from lineage.registry import Acquisition
 from lineage.vocabulary import RunStatus
 
@@ -64,6 +65,8 @@ class IngestOptions:
             raise InputError("fingerprinting threads must be at least 1")
         if self.batch_size < 1:
             raise InputError("the batch size must be at least 1")
+        if self.license is not None:
+            check_declared_license(self.license)
 
 
 @dataclass(frozen=True)

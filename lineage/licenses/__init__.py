@@ -4,6 +4,7 @@ from lineage.licenses.detection import LicenseMatch, detect_license_text
 from lineage.licenses.evidence import Evidence
 from lineage.licenses.expression import (
     UNKNOWN_LICENSE,
+    check_declared_license,
     license_ref,
     normalize_license,
     recognised_license,
@@ -16,6 +17,7 @@ __all__ = [
     "Evidence",
     "LicenseFacts",
     "LicenseMatch",
+    "check_declared_license",
     "detect_license_text",
     "is_stricter",
     "license_facts",

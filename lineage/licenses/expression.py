@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 
 from license_expression import ExpressionError, Licensing, get_spdx_licensing
 
+from lineage.errors import InputError
 from lineage.licenses.table import license_aliases
 
 UNKNOWN_LICENSE = "NOASSERTION"
@@ -81,6 +82,22 @@ def normalize_license(declared: str | None) -> str:
         if found:
             return found
     return license_ref(raw)
+
+
+# What makes a declaration an expression rather than a name: an operator or a bracket.
+_EXPRESSION_SYNTAX = re.compile(r"\b(AND|OR|WITH)\b|[()]")
+
+
+def check_declared_license(declared: str) -> str:
+    """`declared` if it can be recorded as the licence a user declares: an expression that
+    does not parse (`MIT AND ((`) is refused with the parser's reason, where a name that
+    is not SPDX's would be kept visible as a LicenseRef."""
+    if _EXPRESSION_SYNTAX.search(declared):
+        try:
+            spdx_licensing().parse(_replace_refs(declared), validate=False)
+        except ExpressionError as exc:
+            raise InputError(f"not a valid SPDX licence expression: {declared!r} ({exc})") from exc
+    return declared
 
 
 def recognised_license(candidates: list[str]) -> str | None:

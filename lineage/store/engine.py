@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
@@ -63,6 +63,11 @@ def _server_engine(url: URL) -> Engine:
         url = url.set(drivername="postgresql+psycopg")
     try:
         return create_engine(url)
+    except NoSuchModuleError as exc:
+        raise LineageError(
+            f"not a database lineage knows: {url.drivername!r} (use sqlite:///FILE or "
+            "postgresql://USER@HOST/NAME)"
+        ) from exc
     except ImportError as exc:
         raise LineageError(
             f"no driver for {url.drivername} ({exc.name}): install lineage[postgres]"

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 
 from lineage.crawl.items import Blob, ItemProblem, Reader, ReadOptions, ReadResult
-from lineage.crawl.readers.rows import NumberedRow, items_from_rows
+from lineage.crawl.readers.rows import TOO_DEEP, NumberedRow, items_from_rows
 from lineage.errors import InputError
 from lineage.fingerprint import decode_text
 from lineage.vocabulary import row_locator
@@ -21,6 +21,8 @@ def _rows(blob: Blob) -> Iterator[NumberedRow]:
         value = json.loads(decode_text(blob.read(), blob.locator))
     except json.JSONDecodeError as exc:
         raise InputError(f"{blob.locator}: invalid JSON: {exc.msg} at line {exc.lineno}") from exc
+    except RecursionError as exc:
+        raise InputError(f"{blob.locator}: {TOO_DEEP}") from exc
     rows = value if isinstance(value, list) else [value]
     for number, row in enumerate(rows, start=1):
         if isinstance(row, dict):

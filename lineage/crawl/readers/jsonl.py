@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, BinaryIO
 
 from lineage.crawl.items import Blob, ItemProblem, Reader, ReadOptions, ReadResult
-from lineage.crawl.readers.rows import NumberedRow, items_from_rows
+from lineage.crawl.readers.rows import TOO_DEEP, NumberedRow, items_from_rows
 from lineage.errors import InputError
 from lineage.fingerprint import decode_text
 from lineage.vocabulary import line_locator
+
+# A line of a row's text and fields; a longer one is refused without being held in memory.
+MAX_LINE_BYTES = 64 * 1024 * 1024
 
 
 def read_jsonl(blob: Blob, options: ReadOptions) -> ReadResult:
@@ -19,9 +22,25 @@ def read_jsonl(blob: Blob, options: ReadOptions) -> ReadResult:
 
 def _rows(blob: Blob) -> Iterator[NumberedRow]:
     with blob.open() as stream:
-        for number, raw in enumerate(stream, start=1):
-            if raw.strip():
-                yield number, _parse_line(raw, line_locator(blob.locator, number))
+        for number, raw in enumerate(_lines(stream), start=1):
+            locator = line_locator(blob.locator, number)
+            if raw is None:
+                reason = f"{locator}: a line longer than {MAX_LINE_BYTES} bytes, not read"
+                yield number, ItemProblem(locator, "line-too-long", reason)
+            elif raw.strip():
+                yield number, _parse_line(raw, locator)
+
+
+def _lines(stream: BinaryIO) -> Iterator[bytes | None]:
+    """The stream's lines, each read within MAX_LINE_BYTES; None for one longer, whose rest
+    is skipped a block at a time."""
+    while line := stream.readline(MAX_LINE_BYTES + 1):
+        if len(line) <= MAX_LINE_BYTES or line.endswith(b"\n"):
+            yield line
+            continue
+        while (rest := stream.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+            pass
+        yield None
 
 
 def _parse_line(raw: bytes, locator: str) -> Mapping[str, Any] | ItemProblem:
@@ -31,6 +50,8 @@ def _parse_line(raw: bytes, locator: str) -> Mapping[str, Any] | ItemProblem:
         return ItemProblem(locator, "invalid-utf8", str(exc))
     except json.JSONDecodeError as exc:
         return ItemProblem(locator, "invalid-json", f"{locator}: {exc.msg} at column {exc.colno}")
+    except RecursionError:
+        return ItemProblem(locator, "too-deep", f"{locator}: {TOO_DEEP}")
     if not isinstance(value, dict):
         return ItemProblem(locator, "not-an-object", f"{locator}: a line must hold a JSON object")
     return value

@@ -19,6 +19,10 @@ URL_FIELD_CANDIDATES = ("url", "source_url", "uri", "link")
 # A row by its number (from 1), or why it could not be read.
 NumberedRow = tuple[int, Mapping[str, Any] | ItemProblem]
 
+# JSON nested past Python's recursion limit (about a thousand levels) is refused: no real row
+# nests so deep, and a hostile one would exhaust the stack.
+TOO_DEEP = "JSON nested too deeply (over about 1,000 levels), not read"
+
 
 def items_from_rows(
     file_locator: str, rows: Iterable[NumberedRow], text_field: str | None
