@@ -20,9 +20,16 @@ PROMPT = "lineage> "
 
 @click.command(epilog="Views: " + "; ".join(f"{name}: {doc}" for name, doc in VIEW_DOCS.items()))
 @click.argument("query", required=False)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds a statement may run before it is stopped.",
+)
 @json_option
 @pass_state
-def sql(state: AppState, query: str | None, as_json: bool) -> None:
+def sql(state: AppState, query: str | None, timeout: float, as_json: bool) -> None:
     """Run QUERY (or a prompt, without one) read-only against the lineage database."""
     # Imported here: DuckDB takes 25 ms to load, which no other command needs.
     from lineage.query.sql import run_query
@@ -30,7 +37,7 @@ def sql(state: AppState, query: str | None, as_json: bool) -> None:
     state.engine  # noqa: B018 - creates or upgrades the database before DuckDB attaches it
     url = database_url(state.url)
     if query is not None:
-        _show(run_query(url, query), as_json)
+        _show(run_query(url, query, timeout), as_json)
         return
     while True:
         try:
@@ -41,7 +48,7 @@ def sql(state: AppState, query: str | None, as_json: bool) -> None:
             return
         if line.strip():
             try:
-                _show(run_query(url, line), as_json)
+                _show(run_query(url, line, timeout), as_json)
             except SqlSandboxError as exc:
                 click.echo(f"error: {exc}", err=True)
 

@@ -5,12 +5,15 @@ from its pinned PyPI wheel, so nothing is downloaded. The sandbox then has three
 attachment is READ_ONLY; external access is switched off and the configuration locked, so no
 query can read or write files, attach databases or load extensions; and only SELECT
 statements (DESCRIBE, SHOW and SUMMARIZE included) are accepted, with the scanner and
-query-string functions that would reopen those doors refused by name.
+query-string functions that would reopen those doors refused by name. A runaway query (a
+huge cross join, an endless recursive CTE) ends with an error: DuckDB's memory is capped, each
+statement is interrupted past its time, and results are capped in rows.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -25,6 +28,10 @@ from lineage.store.schema import Base
 
 ALIAS = "lineage"
 SANDBOX_MEMORY_LIMIT = "2GB"
+# A statement is interrupted past this many seconds, and refused past this many result rows
+# (they are held in this process, beyond DuckDB's memory limit).
+DEFAULT_TIMEOUT = 60.0
+MAX_ROWS = 1_000_000
 # Table and scalar functions that take a file, a database or a query string as an argument.
 DENIED_FUNCTION_PREFIXES = ("sqlite_", "postgres_", "read_", "parquet_", "iceberg_", "delta_")
 DENIED_FUNCTIONS = {"query", "query_table", "glob", "getenv", "json_execute_serialized_sql"}
@@ -36,20 +43,38 @@ class QueryResult:
     rows: list[tuple[Any, ...]]
 
 
-def run_query(url: str, query: str) -> list[QueryResult]:
-    """Run each statement of `query` in a fresh sandbox over the database at `url`."""
+def run_query(
+    url: str, query: str, timeout: float = DEFAULT_TIMEOUT, max_rows: int = MAX_ROWS
+) -> list[QueryResult]:
+    """Run each statement of `query` in a fresh sandbox over the database at `url`: each
+    within `timeout` seconds (interrupted past them) and `max_rows` rows of result."""
     statements = _checked_statements(query)
     with sandbox(url) as connection:
         results = []
         for statement in statements:
             _check_functions(connection, statement.query)
-            try:
-                cursor = connection.execute(statement.query)
-                columns = [column[0] for column in cursor.description or []]
-                results.append(QueryResult(columns, cursor.fetchall()))
-            except duckdb.Error as exc:
-                raise SqlSandboxError(_first_line(exc)) from exc
+            results.append(_run(connection, statement.query, timeout, max_rows))
         return results
+
+
+def _run(
+    connection: duckdb.DuckDBPyConnection, query: str, timeout: float, max_rows: int
+) -> QueryResult:
+    watchdog = threading.Timer(timeout, connection.interrupt)
+    watchdog.start()
+    try:
+        cursor = connection.execute(query)
+        columns = [column[0] for column in cursor.description or []]
+        rows = cursor.fetchmany(max_rows + 1)
+    except duckdb.InterruptException as exc:
+        raise SqlSandboxError(f"the query ran past {timeout:g} s and was stopped") from exc
+    except duckdb.Error as exc:
+        raise SqlSandboxError(_first_line(exc)) from exc
+    finally:
+        watchdog.cancel()
+    if len(rows) > max_rows:
+        raise SqlSandboxError(f"the result has more than {max_rows} rows: add a LIMIT")
+    return QueryResult(columns, rows)
 
 
 def sandbox(url: str) -> duckdb.DuckDBPyConnection:

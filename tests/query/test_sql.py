@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,23 @@ def test_sandbox_cannot_spill_to_disk_or_change_its_settings(recorded: Path, run
 def test_refused_query_leaves_the_database_usable(recorded: Path, run_cli):
     assert run_cli("sql", "DELETE FROM lineage.records").exit_code == 1
     assert _rows(run_cli, "SELECT count(*) FROM records") == [[7]]
+
+
+def test_a_runaway_query_is_stopped_within_its_time(run_cli):
+    for query in (
+        "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r",
+        "SELECT count(*) FROM range(100000) a, range(100000) b, range(1000) c",
+    ):
+        started = time.monotonic()
+        result = run_cli("sql", query, "--timeout", "1")
+        assert time.monotonic() - started < 20
+        assert result.exit_code == 1
+        # An endless recursion may meet the sandbox's memory limit first.
+        stopped = result.output == "Error: the query ran past 1 s and was stopped\n"
+        assert stopped or "memory" in result.output.lower(), result.output
+
+
+def test_a_result_too_large_to_hold_is_refused(run_cli):
+    result = run_cli("sql", "SELECT * FROM range(2000000)")
+    assert result.exit_code == 1
+    assert result.output == "Error: the result has more than 1000000 rows: add a LIMIT\n"
