@@ -37,6 +37,8 @@ from lineage.vocabulary import SourceKind
 
 DEFAULT_VERSION = "1"
 _SOURCE_COLUMNS = ("uri", "kind", "domain", "first_seen_at")
+# Column defaults a Core insert does not fill in as the ORM would.
+_VERSION_DEFAULTS = {"record_count": 0, "size_bytes": 0}
 _SOURCE_IDS = "SELECT uri, id FROM sources WHERE uri IN ({})"
 # Names and versions appear in NAME@VERSION references, so neither may contain "@".
 _NAME = re.compile(r"^[\w][\w.+/:-]*$")
@@ -125,13 +127,16 @@ def _source_facts(uri: str) -> tuple[str, str, str | None]:
 
 
 def _insert_unless_there(
-    session: Session, model: type[Base], key: str, rows: list[dict[str, Any]]
+    session: Session, model: type[Base], key: str | tuple[str, ...], rows: list[dict[str, Any]]
 ) -> None:
     """Insert a row unless one with the same unique `key` is there: one another ingest is
     inserting at the same moment is waited for and kept, where a plain INSERT would fail the
     second ingest on the unique constraint (PostgreSQL; SQLite takes writers in turn)."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(dialect.insert(model).values(rows).on_conflict_do_nothing(index_elements=[key]))
+    columns = [key] if isinstance(key, str) else list(key)
+    session.execute(
+        dialect.insert(model).values(rows).on_conflict_do_nothing(index_elements=columns)
+    )
 
 
 def split_ref(ref: str) -> tuple[str, str | None]:
@@ -201,25 +206,32 @@ def check_name(value: str, what: str) -> str:
 
 
 def ensure_dataset_version(session: Session, name: str, version: str | None) -> DatasetVersion:
-    """The named version, created (with its dataset) if needed; no version means the latest."""
+    """The named version, created (with its dataset) if needed; no version means the latest.
+    One another ingest is creating at the same moment is waited for and shared."""
     check_name(name, "dataset name")
     if version is not None:
         check_name(version, "version")
     dataset = session.scalar(select(Dataset).where(Dataset.name == name))
     if dataset is None:
-        dataset = Dataset(name=name, created_at=utc_now())
-        session.add(dataset)
-        session.flush()
+        row = {"name": name, "created_at": utc_now(), "external": False}
+        _insert_unless_there(session, Dataset, "name", [row])
+        dataset = session.scalars(select(Dataset).where(Dataset.name == name)).one()
     if version is None and dataset.versions:
         return dataset.versions[-1]
     wanted = version or DEFAULT_VERSION
     for candidate in dataset.versions:
         if candidate.version == wanted:
             return candidate
-    created = DatasetVersion(dataset=dataset, version=wanted, created_at=utc_now())
-    session.add(created)
-    session.flush()
-    return created
+    row = {"dataset_id": dataset.id, "version": wanted, "created_at": utc_now()}
+    _insert_unless_there(
+        session, DatasetVersion, ("dataset_id", "version"), [row | _VERSION_DEFAULTS]
+    )
+    session.expire(dataset, ["versions"])
+    return session.scalars(
+        select(DatasetVersion).where(
+            DatasetVersion.dataset_id == dataset.id, DatasetVersion.version == wanted
+        )
+    ).one()
 
 
 def ensure_external_dataset(session: Session, ref: str) -> DatasetVersion:

@@ -25,7 +25,7 @@ from sqlalchemy import text
 from cli.main import cli
 from lineage.store.bulk import insert_returning, insert_rows
 from lineage.store.engine import connect, session_scope
-from lineage.store.rows import ensure_license
+from lineage.store.rows import ensure_dataset_version, ensure_license
 from lineage.store.schema import Source
 from tests.conftest import SAMPLE_DATA
 
@@ -235,3 +235,26 @@ def test_a_web_archive_and_its_sites_policies_on_postgresql(postgres_url: str):
         )
     )[0]["rows"]
     assert [str(value).startswith("2026-11-20") for [value] in collected] == [True]
+
+
+def test_two_ingests_creating_the_same_dataset_version_at_once_share_it(postgres_url: str):
+    engine = connect(postgres_url)
+    inserted = threading.Event()
+    ids: list[int] = []
+
+    def first() -> None:
+        with session_scope(engine) as session:
+            ids.append(ensure_dataset_version(session, "raced", "2").id)
+            inserted.set()
+            time.sleep(0.5)
+
+    def second() -> None:
+        inserted.wait()
+        with session_scope(engine) as session:
+            ids.append(ensure_dataset_version(session, "raced", "2").id)
+
+    with ThreadPoolExecutor(2) as pool:
+        for future in [pool.submit(first), pool.submit(second)]:
+            future.result()
+    engine.dispose()
+    assert len(ids) == 2 and ids[0] == ids[1]
