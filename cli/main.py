@@ -16,6 +16,7 @@ from cli.ingest import ingest
 from cli.models import model_group, models
 from cli.queries import lookup, trained
 from cli.sql import sql
+from cli.verify import verify
 from lineage.errors import LineageError
 from lineage.export import EXPORTERS, ExportContext, export_model, load_facts
 from lineage.export.facts import NO_FACTS
@@ -89,6 +90,7 @@ for command in (
     ingest,
     crawl,
     check_group,
+    verify,
     datasets,
     dataset_group,
     derive,

@@ -22,6 +22,7 @@ from lineage.store import (
     resolve_dataset_version,
     split_ref,
 )
+from lineage.store.events import append_event
 from lineage.store.rows import (
     check_name,
     delete_version,
@@ -40,7 +41,7 @@ from lineage.store.schema import (
     TrainingInput,
     TrainingRun,
 )
-from lineage.vocabulary import AcquisitionChannel, DatasetOperation, ModelRelation
+from lineage.vocabulary import AcquisitionChannel, DatasetOperation, EventKind, ModelRelation
 
 # As plain strings, for the command line's choices.
 MODEL_RELATIONS = tuple(relation.value for relation in ModelRelation)
@@ -110,10 +111,17 @@ def register_model(session: Session, registration: ModelRegistration) -> Trainin
             session, model, base_name, registration.relation or ModelRelation.FINE_TUNE
         )
     splits = sorted(set(registration.splits)) or None
-    run = _existing_run(session, model, versions, splits) or _new_run(
-        session, model, versions, splits
-    )
+    existing = _existing_run(session, model, versions, splits)
+    run = existing or _new_run(session, model, versions, splits)
     session.flush()
+    if existing is None:
+        detail = {
+            "run": run.id,
+            "datasets": sorted(version.ref for version in versions),
+            "base_models": sorted(registration.base_models),
+            "splits": splits,
+        }
+        append_event(session, EventKind.REGISTER, model.name, detail)
     return run
 
 
@@ -216,6 +224,8 @@ def derive_dataset(
     for parent in parents:
         _link_parent(session, derived, parent, operation)
     session.flush()
+    detail = {"parents": sorted(parent.ref for parent in parents), "operation": operation}
+    append_event(session, EventKind.DERIVE, derived.ref, detail)
     return derived
 
 
@@ -298,6 +308,8 @@ def delete_dataset(session: Session, ref: str, force: bool = False) -> Deletion:
             recorded.append(each.ref)
     refs = tuple(each.ref for each in doomed)
     for each in doomed:
+        detail = {"manifest_hash": each.manifest_hash, "forced": each.ref in recorded}
+        append_event(session, EventKind.DELETE, each.ref, detail)
         delete_version(session, each)
     session.flush()
     session.refresh(dataset)
@@ -371,4 +383,6 @@ def record_summary_export(
     )
     session.add(export)
     session.flush()
+    detail = {"format": fmt, "number": export.number, "sha256": digest}
+    append_event(session, EventKind.EXPORT, model.name, detail)
     return export

@@ -134,6 +134,16 @@ class SafetyVerdict(StrEnum):
     ILLEGAL = "illegal"
 
 
+class EventKind(StrEnum):
+    """`events.kind`: what changed the lineage."""
+
+    INGEST = "ingest"
+    REGISTER = "register"
+    DERIVE = "derive"
+    DELETE = "delete"
+    EXPORT = "export"
+
+
 class CrawlFactKind(StrEnum):
     """What a web archive says besides content: a site's policy file, or the crawler's agent."""
 

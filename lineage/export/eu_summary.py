@@ -48,8 +48,9 @@ from lineage.query.training_data import (
 )
 from lineage.query.web_rights import WebRights, web_rights
 from lineage.store import SCHEMA_REVISION, resolve_dataset_version
+from lineage.store.events import chain_head
 from lineage.store.schema import Occurrence, Source
-from lineage.vocabulary import AcquisitionChannel, CrawlFactKind
+from lineage.vocabulary import AcquisitionChannel, CrawlFactKind, EventKind
 
 TEMPLATE = (
     "European Commission, Template for the public summary of training content for "
@@ -152,6 +153,9 @@ def _document(builder: _Builder, context: ExportContext) -> dict[str, Any]:
         "summary_version": builder.fact("summary.version"),
         "last_update": builder.fact("summary.last_update"),
         "previous_summary": previous,
+        # The event log's head when the summary was made (exports themselves not counted,
+        # so that exporting again gives the same bytes): `lineage verify` checks the chain.
+        "event_chain_head": chain_head(session, exclude=(EventKind.EXPORT,)),
     }
 
 

@@ -58,6 +58,8 @@ def answer(item: dict[str, Any]) -> str:
 def _versioning(head: dict[str, Any]) -> list[str]:
     version, updated = answer(head["summary_version"]), answer(head["last_update"])
     lines = [f"- Summary version: {version}; last update: {updated}"]
+    if head["event_chain_head"]:
+        lines.append(f"- Lineage event log head: `{head['event_chain_head']}`")
     previous = head["previous_summary"]
     if previous is not None:
         number = f" (export {previous['number']})" if "number" in previous else ""

@@ -29,11 +29,12 @@ from lineage.ingest.vanished import remove_vanished
 from lineage.ingest.writer import BatchWriter
 from lineage.registry import link_source_datasets, record_acquisition
 from lineage.store import ensure_dataset_version, ensure_license, session_scope
+from lineage.store.events import append_event, occurrence_digest
 from lineage.store.evidence import replace_evidence
 from lineage.store.occurrences import has_occurrences, refresh_manifest
 from lineage.store.rows import dataset_named, find_dataset_version, trained_models, utc_now
 from lineage.store.schema import DatasetVersion, IngestRun
-from lineage.vocabulary import RunStatus
+from lineage.vocabulary import EventKind, RunStatus
 
 
 def ingest_paths(
@@ -215,6 +216,16 @@ def _finish_run(engine: Engine, summary: IngestSummary, status: RunStatus) -> No
         version = session.get_one(DatasetVersion, run.dataset_version_id)
         refresh_manifest(session, version)
         summary.manifest_hash = version.manifest_hash or ""
+        digest, occurrences = occurrence_digest(session, version.id)
+        detail = {
+            "run": run.id,
+            "status": str(status),
+            "manifest_hash": summary.manifest_hash,
+            "occurrences_digest": digest,
+            "occurrences": occurrences,
+            "records": version.record_count,
+        }
+        append_event(session, EventKind.INGEST, version.ref, detail)
         _note_file_times(version, summary.files_modified_until)
         run.status = status
         run.finished_at = utc_now()

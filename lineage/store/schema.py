@@ -417,6 +417,23 @@ class SafetySampleItem(Base):
     reviewed_at: Mapped[datetime | None]
 
 
+class Event(Base):
+    """One entry of the append-only, hash-chained log of what changed the lineage (ingests,
+    registrations, derivations, deletions, exports), with the digests each produced: its
+    hash covers its content and the hash of the entry before it, so an entry edited or
+    removed behind the tool's back breaks the chain (`lineage verify`)."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(String(512))
+    detail: Mapped[dict[str, Any]]
+    previous_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
 class IngestRun(Base):
     """One `ingest` invocation; `running` left behind means the process died mid-way."""
 
