@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +42,7 @@ def run_cli(db_url: str) -> Cli:
 def make_document(seed: int, words: int = 250) -> str:
     """A prose-like document of `words` words drawn from a large invented vocabulary."""
     rng = random.Random(seed)
-    vocabulary = [_word(random.Random(index)) for index in range(4000)]
+    vocabulary = _vocabulary()
     sentences, current = [], []
     for _ in range(words):
         current.append(rng.choice(vocabulary))
@@ -51,6 +52,11 @@ def make_document(seed: int, words: int = 250) -> str:
     if current:
         sentences.append(" ".join(current).capitalize() + ".")
     return " ".join(sentences)
+
+
+@cache
+def _vocabulary() -> tuple[str, ...]:
+    return tuple(_word(random.Random(index)) for index in range(4000))
 
 
 def _word(rng: random.Random) -> str:

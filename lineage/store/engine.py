@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
@@ -25,6 +26,8 @@ DEFAULT_URL = "sqlite:///lineage.db"
 URL_ENV_VAR = "LINEAGE_DB"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 SCHEMA_REVISION = "0009"
+# How long a command waits for another that is creating the same new database's schema.
+MIGRATION_WAIT_SECONDS = 30.0
 ALEMBIC_VERSION_TABLE = "alembic_version"
 
 
@@ -118,17 +121,32 @@ def upgrade_to_head(engine: Engine) -> None:
 
     Alembic is imported only to upgrade: it is a tenth of a second every command would pay
     for reading one row. `SCHEMA_REVISION` names the head (a test holds it to Alembic's)."""
-    try:
-        if current_revision(engine) == SCHEMA_REVISION:
+    deadline = time.monotonic() + MIGRATION_WAIT_SECONDS
+    while True:
+        try:
+            if current_revision(engine) != SCHEMA_REVISION:
+                _upgrade(engine)
             return
-        from alembic import command
+        except (OperationalError, ProgrammingError) as exc:
+            # Two commands opening a new database at once both create its tables: the one
+            # that finds them made waits for the other to finish, then finds the head.
+            racing = "already exists" in str(exc.orig) or "locked" in str(exc.orig)
+            if not racing or time.monotonic() > deadline:
+                raise LineageError(f"cannot open the lineage database: {exc.orig}") from exc
+            time.sleep(0.1)
 
-        config = alembic_config()
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-    except OperationalError as exc:
-        raise LineageError(f"cannot open the lineage database: {exc.orig}") from exc
+
+def _upgrade(engine: Engine) -> None:
+    from alembic import command
+
+    config = alembic_config()
+    with engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            # All of it in one write transaction, taken at once: a process killed mid-way
+            # leaves no half-made schema, and a second one waits, then finds the head.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
 
 
 @contextmanager
