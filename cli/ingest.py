@@ -86,6 +86,11 @@ class ProgressBar:
     show_default=True,
     help="Read at most this many members of one archive.",
 )
+@click.option(
+    "--no-languages",
+    is_flag=True,
+    help="Do not identify the languages of the texts (saves the identifier's 0.3 s load).",
+)
 @acquisition_options
 @json_option
 @pass_state
@@ -103,6 +108,7 @@ def ingest(
     max_archive_bytes: int,
     max_ratio: float,
     max_members: int,
+    no_languages: bool,
     channel: str | None,
     generated_by: str | None,
     collected: datetime | None,
@@ -127,6 +133,7 @@ def ingest(
         threads=threads,
         limits=limits,
         acquisition=acquisition(channel, generated_by, collected),
+        identify_languages=not no_languages,
     )
     if sys.stderr.isatty() and not as_json:
         columns = (

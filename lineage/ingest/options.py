@@ -45,6 +45,8 @@ class IngestOptions:
     limits: ReadLimits = DEFAULT_LIMITS
     # How the provider obtained the content (`--channel`, `--generated-by`, `--collected`).
     acquisition: Acquisition = field(default_factory=Acquisition)
+    # Identify the languages of a sample of the texts (its model costs 0.3 s a run to load).
+    identify_languages: bool = True
 
     # Fingerprinting threads per process; by default, the cores the worker processes leave.
     threads: int | None = None

@@ -140,7 +140,7 @@ class IngestPipeline:
             self.seen.add(item.locator)
         self.summary.records_seen += 1
         self.summary.bytes_read += len(item.data)
-        if item.text is not None:
+        if item.text is not None and self.options.identify_languages:
             self.languages.offer(item.text)
         license_id, origin = self.licenses.license_of(file, item)
         config, split = file.placement

@@ -350,3 +350,10 @@ def test_the_model_content_view_gives_the_summarys_numbers(tmp_path, run_cli):
         [m["modality"], m["records"], m["size_bytes"], m.get("tokens", {}).get("value")]
         for m in modalities
     ]
+
+
+def test_an_ingest_told_not_to_identify_languages_leaves_them_unknown(tmp_path, run_cli):
+    run_cli("ingest", "sample_data/field-notes", "--dataset", "notes", "--no-languages")
+    run_cli("model", "register", "tuned", "--dataset", "notes")
+    size = _summary(run_cli)["general_information"]["modalities_size_and_characteristics"]
+    assert size["languages"]["status"] == "unknown"
