@@ -39,11 +39,22 @@ ASCII_WORD_TRANSLATION = bytes(
 
 
 def decode_text(data: bytes, locator: str) -> str:
-    """UTF-8 bytes (a byte-order mark allowed) as text; InputError names where they fail."""
+    """UTF-8 bytes (a byte-order mark allowed) as text, or UTF-16 or UTF-32 where a byte-order
+    mark says so (no UTF-8 text can start with one); InputError names where they fail."""
+    encoding = _bom_encoding(data) or "utf-8-sig"
     try:
-        return data.decode("utf-8-sig")
+        return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InputError(f"{locator}: invalid UTF-8 at byte {exc.start} ({exc.reason})") from exc
+        name = encoding.removesuffix("-sig").upper()
+        raise InputError(f"{locator}: invalid {name} at byte {exc.start} ({exc.reason})") from exc
+
+
+def _bom_encoding(data: bytes) -> str | None:
+    if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return "utf-32"
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    return None
 
 
 def normalize_text(text: str) -> str:

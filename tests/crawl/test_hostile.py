@@ -102,3 +102,23 @@ def test_a_card_whose_aliases_would_expand_past_the_limit_is_refused_quickly(tmp
     result = run_cli("ingest", corpus, "--dataset", "carded")
     assert result.exit_code == 1 and "front matter is not valid YAML" in result.output
     assert json.loads(run_cli("datasets", "--json").output) == []
+
+
+def test_text_in_utf16_or_utf32_with_a_byte_order_mark_is_read(tmp_path: Path, run_cli):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    note = "A note on the heron, saved by an editor that writes UTF-16."
+    (corpus / "utf16.txt").write_bytes(note.encode("utf-16"))  # with its byte-order mark
+    (corpus / "utf32.txt").write_bytes(note.encode("utf-32"))
+    (corpus / "utf8.txt").write_text(note)
+    (corpus / "latin1.txt").write_bytes("café au lait".encode("latin-1"))
+
+    report = _ingest(run_cli, corpus)
+    assert [(p["locator"], p["reason"]) for p in report["problems"]] == [
+        (
+            "corpus/latin1.txt",
+            "corpus/latin1.txt: invalid UTF-8 at byte 3 (invalid continuation byte)",
+        )
+    ]
+    texts = _sql(run_cli, "SELECT count(DISTINCT text_sha256), count(*) FROM records")
+    assert texts == [[1, 3]]  # three encodings of one text: three records, one normalised text
