@@ -46,7 +46,7 @@ def test_reingest_drops_vanished_files_but_keeps_unreadable_ones(tmp_path: Path,
     assert run_cli("ingest", corpus, "--dataset", "d").exit_code == 0
 
     (corpus / "doc0.txt").unlink()
-    (corpus / "doc1.txt").write_bytes(b"\xff\xfe not utf-8 any more")
+    (corpus / "doc1.txt").write_bytes(b"\xc3\x28 not utf-8 any more")
     write_jsonl(corpus / "rows.jsonl", [{"text": make_document(10)}])
     result = run_cli("ingest", corpus, "--dataset", "d", "--json")
 
