@@ -32,7 +32,7 @@ from lineage.store import ensure_dataset_version, ensure_license, session_scope
 from lineage.store.events import append_event, occurrence_digest
 from lineage.store.evidence import replace_evidence
 from lineage.store.occurrences import has_occurrences, refresh_manifest
-from lineage.store.rows import dataset_named, find_dataset_version, trained_models, utc_now
+from lineage.store.rows import as_utc, dataset_named, find_dataset_version, trained_models, utc_now
 from lineage.store.schema import DatasetVersion, IngestRun
 from lineage.vocabulary import EventKind, RunStatus
 
@@ -205,7 +205,7 @@ def _note_file_times(version: DatasetVersion, newest: float | None) -> None:
         return
     seen = datetime.fromtimestamp(newest, UTC)
     known = version.files_modified_until
-    if known is None or seen > (known if known.tzinfo else known.replace(tzinfo=UTC)):
+    if known is None or seen > as_utc(known):
         version.files_modified_until = seen
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import Engine
@@ -28,6 +28,7 @@ from lineage.store.occurrences import (
     upsert_occurrences,
 )
 from lineage.store.records import fill_missing_rights, ids_by_hash, insert_records
+from lineage.store.rows import as_utc
 from lineage.store.schema import IngestError
 
 # (content hash, kind): the same bytes may be a broken picture and a valid text.
@@ -194,10 +195,8 @@ class BatchWriter:
 
 
 def _stored(value: Any) -> Any:
-    """A value as read back, comparable with one to write: SQLite gives times back naive."""
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
+    """A value as read back, comparable with one to write."""
+    return as_utc(value) if isinstance(value, datetime) else value
 
 
 def _record_row(entry: Pending, fingerprint: dict[str, Any]) -> dict[str, Any]:

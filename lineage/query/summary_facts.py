@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from lineage.query.domains import registered_domain
 from lineage.query.scope import Scope, in_scope
+from lineage.store.rows import as_utc
 from lineage.store.schema import (
     Dataset,
     DatasetVersion,
@@ -80,7 +81,7 @@ def collection_dates(session: Session, scope: Scope) -> dict[int, tuple[datetime
         .where(in_scope(scope), Occurrence.collected_at.is_not(None))
         .group_by(Occurrence.dataset_version_id)
     )
-    found = {version: (_utc(moment), ARCHIVED) for version, moment in archived}
+    found = {version: (as_utc(moment), ARCHIVED) for version, moment in archived}
     versions = session.execute(
         select(
             DatasetVersion.id, DatasetVersion.collected_until, DatasetVersion.files_modified_until
@@ -90,9 +91,9 @@ def collection_dates(session: Session, scope: Scope) -> dict[int, tuple[datetime
         if version in found:
             continue
         if said is not None:
-            found[version] = (_utc(said), SAID)
+            found[version] = (as_utc(said), SAID)
         elif files is not None:
-            found[version] = (_utc(files), FILE_TIMES)
+            found[version] = (as_utc(files), FILE_TIMES)
     return found
 
 
@@ -103,11 +104,7 @@ def archived_period(session: Session, scope: Scope) -> tuple[datetime, datetime]
             in_scope(scope)
         )
     ).one()
-    return (_utc(first), _utc(last)) if first is not None and last is not None else None
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return (as_utc(first), as_utc(last)) if first is not None and last is not None else None
 
 
 def card_languages(session: Session, version_ids: list[int]) -> list[str]:
@@ -205,5 +202,5 @@ def summary_link(session: Session, model: str) -> dict[str, Any] | None:
         "format": latest.format,
         "number": latest.number,
         "sha256": latest.sha256,
-        "exported_at": _utc(latest.exported_at).date().isoformat(),
+        "exported_at": as_utc(latest.exported_at).date().isoformat(),
     }

@@ -7,10 +7,10 @@ more than the database does. The dialect's differences (parameter markers, upser
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete
+from sqlalchemy import ColumnElement, Connection, delete
 from sqlalchemy.orm import Session
 
 from lineage.store.schema import Base
@@ -92,6 +92,17 @@ def _insert_many(
         if result.returns_rows:
             returned += [tuple(row) for row in result]
     return returned
+
+
+def driver_value(session: Session, column: ColumnElement[Any]) -> Callable[[Any], Any]:
+    """How a value of `column` goes straight to the driver, as SQLAlchemy would send it:
+    SQLite's driver takes times as SQLAlchemy's text; others take values as they are."""
+    processor = column.type.bind_processor(session.get_bind().dialect)
+    return processor if processor is not None else _as_it_is
+
+
+def _as_it_is(value: Any) -> Any:
+    return value
 
 
 def driver_rows(session: Session, query: str, parameters: tuple[Any, ...]) -> list[tuple]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from lineage.crawl import CrawlFact
 from lineage.store import schema
-from lineage.store.bulk import insert_rows
+from lineage.store.bulk import driver_value, insert_rows
 from lineage.store.schema import Crawl, Occurrence, Record, Source
 from lineage.vocabulary import CrawlFactKind
 
@@ -34,12 +34,10 @@ _FACT_COLUMNS = (
 def store_crawl_facts(session: Session, version_id: int, facts: Sequence[CrawlFact]) -> None:
     """Keep each fact the version's archives gave; one read again at the same locator
     replaces the earlier."""
-    as_stored = schema.CrawlFact.__table__.c.fetched_at.type.bind_processor(
-        session.get_bind().dialect
-    )
+    as_stored = driver_value(session, schema.CrawlFact.__table__.c.fetched_at)
     rows = []
     for fact in facts:
-        fetched_at = as_stored(fact.fetched_at) if as_stored is not None else fact.fetched_at
+        fetched_at = as_stored(fact.fetched_at)
         domain = urlsplit(fact.uri).hostname if fact.uri else None
         body_hash = hashlib.sha256(fact.body.encode()).hexdigest()
         where = (version_id, fact.locator, str(fact.kind), domain, fact.uri)

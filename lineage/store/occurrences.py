@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
-from lineage.store.bulk import driver_rows, insert_rows
+from lineage.store.bulk import driver_rows, driver_value, insert_rows
 from lineage.store.manifest import merkle_root
 from lineage.store.schema import DatasetVersion, Occurrence, Record
 
@@ -55,10 +55,9 @@ def update_occurrence(session: Session, occurrence_id: int, facts: dict[str, Any
 def upsert_occurrences(session: Session, rows: list[tuple]) -> None:
     """Insert rows of OCCURRENCE_COLUMNS; one at a locator already there (another run filling
     the same new version with the same locators) updates it."""
-    as_stored = Occurrence.__table__.c.collected_at.type.bind_processor(session.get_bind().dialect)
-    if as_stored is not None:  # the driver takes times as SQLAlchemy would give them (SQLite)
-        at = OCCURRENCE_COLUMNS.index("collected_at")
-        rows = [(*row[:at], as_stored(row[at]), *row[at + 1 :]) for row in rows]
+    as_stored = driver_value(session, Occurrence.__table__.c.collected_at)
+    at = OCCURRENCE_COLUMNS.index("collected_at")
+    rows = [(*row[:at], as_stored(row[at]), *row[at + 1 :]) for row in rows]
     insert_rows(
         session, Occurrence, OCCURRENCE_COLUMNS, rows, unique=("dataset_version_id", "locator")
     )

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from lineage.errors import InputError, NotFoundError
 from lineage.licenses import license_facts, normalize_license
-from lineage.store.bulk import insert_returning, rows_in
+from lineage.store.bulk import driver_value, insert_returning, rows_in
 from lineage.store.schema import (
     Base,
     Crawl,
@@ -47,6 +47,11 @@ HUB_SCHEMES = ("hf", "hub")
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A time as read back, comparable with one to write: SQLite gives UTC times back naive."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def ensure_license(session: Session, expression: str | None) -> License:
@@ -93,9 +98,7 @@ def ensure_sources(session: Session, uris: Sequence[str]) -> dict[str, int]:
     missing = sorted(set(uris) - found.keys())
     if not missing:
         return found
-    as_stored = Source.__table__.c.first_seen_at.type.bind_processor(session.get_bind().dialect)
-    now = utc_now()
-    seen_at = as_stored(now) if as_stored is not None else now
+    seen_at = driver_value(session, Source.__table__.c.first_seen_at)(utc_now())
     # Straight to the driver (a crawl's batch has thousands of new URLs, which SQLAlchemy
     # would compile into one statement at some 0.15 ms a row); one another ingest is
     # inserting at the same moment is left to it, and looked up.
