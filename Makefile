@@ -19,6 +19,7 @@ sample: $(INSTALLED)
 	LINEAGE_DB=$(SAMPLE_DB) scripts/sample-job $(LINEAGE) $(OUT)
 
 test: $(INSTALLED)
+	scripts/test-system-packages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy

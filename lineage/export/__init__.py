@@ -2,14 +2,22 @@
 format is a module that defines an `Exporter` and one line in `EXPORTERS`.
 
 >>> sorted(EXPORTERS)
-['cn-corpus', 'cyclonedx', 'facts-template', 'json', 'markdown', 'notice', 'spdx3']
+['cn-corpus', 'cyclonedx', 'facts-template', 'html', 'json', 'markdown', 'notice', 'spdx3']
 """
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from lineage.export import cn_corpus, cyclonedx, markdown, notice, spdx3, summary_json
+from lineage.export import (
+    cn_corpus,
+    cyclonedx,
+    html_report,
+    markdown,
+    notice,
+    spdx3,
+    summary_json,
+)
 from lineage.export.eu_summary import build_eu_summary
 from lineage.export.exporter import ExportContext, Exporter
 from lineage.export.facts import ProviderFacts, export_facts_template, load_facts
@@ -23,6 +31,7 @@ EXPORTERS: dict[str, Exporter] = {
         cn_corpus.EXPORTER,
         spdx3.EXPORTER,
         cyclonedx.EXPORTER,
+        html_report.EXPORTER,
         Exporter(
             "facts-template",
             "the TOML file of facts only the provider knows, to fill in for --facts",

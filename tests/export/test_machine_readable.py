@@ -15,13 +15,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 import spdx_python_model
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
 from spdx3_validate.core import schema_validator
-
-from tests.conftest import make_document, write_jsonl
 
 SCHEMAS = Path(__file__).parent / "schemas"
 
@@ -44,36 +41,6 @@ def spdx_problems(document: dict[str, Any]) -> list[str]:
 def cyclonedx_problems(text: str) -> list[str]:
     errors = JsonStrictValidator(SchemaVersion.V1_6).validate_str(text, all_errors=True)
     return [str(error) for error in errors] if errors else []
-
-
-@pytest.fixture
-def lineage_db(tmp_path: Path, run_cli) -> str:
-    """base-lm trained on `web` (CC-BY-4.0 declared, one CC0 row) and on `notes` (no licence
-    known); `web-clean` filtered from `web`; chat fine-tuned from base-lm on `web-clean`."""
-    rows = [{"text": make_document(i), "license": "CC0-1.0" if i == 0 else None} for i in range(4)]
-    write_jsonl(tmp_path / "web.jsonl", rows)
-    (tmp_path / "notes").mkdir()
-    (tmp_path / "notes" / "a.txt").write_text(make_document(9))
-    commands = [
-        (
-            "ingest",
-            tmp_path / "web.jsonl",
-            "--dataset",
-            "web",
-            "--license",
-            "CC-BY-4.0",
-            "--channel",
-            "crawled",
-        ),
-        ("ingest", tmp_path / "notes", "--dataset", "notes"),
-        ("derive", "web-clean", "--from", "web@1", "--op", "filter"),
-        ("model", "register", "base-lm", "--dataset", "web", "--dataset", "notes"),
-        ("model", "register", "chat", "--base-model", "base-lm", "--dataset", "web-clean"),
-    ]
-    for command in commands:
-        result = run_cli(*command)
-        assert result.exit_code == 0, result.output
-    return "chat"
 
 
 def test_spdx3_export_validates_and_carries_the_lineage(lineage_db: str, run_cli):
