@@ -19,9 +19,12 @@ from cli.sql import sql
 from cli.verify import verify
 from lineage.errors import LineageError
 from lineage.export import EXPORTERS, ExportContext, export_model, load_facts
+from lineage.export.croissant import write_model_croissant
 from lineage.export.facts import NO_FACTS
 from lineage.registry import record_summary_export
 from lineage.store import current_revision, database_url
+
+CROISSANT = "croissant"
 
 
 @cli.command()
@@ -36,7 +39,7 @@ def init(state: AppState) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(sorted(EXPORTERS)),
+    type=click.Choice(sorted([*EXPORTERS, CROISSANT])),
     default="markdown",
     show_default=True,
 )
@@ -44,7 +47,7 @@ def init(state: AppState) -> None:
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write (default: stdout).",
+    help="File to write (default: stdout); for croissant, the folder to write into.",
 )
 @click.option(
     "--facts",
@@ -67,7 +70,16 @@ def export(
     previous: Path | None,
 ) -> None:
     """Write a disclosure document for MODEL (formats: see --format). A public summary is
-    recorded in the model's summary history (numbered, dated, hashed)."""
+    recorded in the model's summary history (numbered, dated, hashed). croissant writes one
+    folder per dataset version that trained MODEL (-o DIR)."""
+    if fmt == CROISSANT:
+        if output is None:
+            raise click.UsageError("--format croissant writes folders: give -o DIR")
+        with state.session() as session:
+            written = write_model_croissant(session, model, output)
+        for path in written:
+            click.echo(f"wrote {path}", err=True)
+        return
     context = ExportContext(
         load_facts(facts_file) if facts_file is not None else NO_FACTS,
         hashlib.sha256(previous.read_bytes()).hexdigest() if previous is not None else None,

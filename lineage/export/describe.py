@@ -1,5 +1,5 @@
 """Plain sentences about a dataset version, said the same way by every machine-readable format
-(SPDX, CycloneDX), and the few values they share."""
+(SPDX, CycloneDX, Croissant), and the few values they share."""
 
 from __future__ import annotations
 

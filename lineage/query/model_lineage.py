@@ -2,8 +2,8 @@
 from and every dataset version that trained it, each with its links (base models, derivations,
 training inputs), licences, counts, acquisition and collection facts.
 
-The BOM formats (SPDX, CycloneDX) are both built from this one answer, so they cannot
-disagree on what trained the model.
+The BOM formats (SPDX, CycloneDX), Croissant and the HTML report are all built from this one
+answer, so they cannot disagree on what trained the model.
 """
 
 from __future__ import annotations

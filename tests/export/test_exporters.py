@@ -19,10 +19,11 @@ def trained_model(tmp_path: Path, run_cli) -> str:
     return "lm"
 
 
-def test_the_cli_offers_exactly_the_registered_formats(run_cli):
+def test_the_cli_offers_exactly_the_registered_formats_and_croissant(run_cli):
     help_text = run_cli("export", "--help").output
 
-    assert f"[{'|'.join(sorted(EXPORTERS))}]" in help_text.replace("\n", "").replace(" ", "")
+    formats = sorted([*EXPORTERS, "croissant"])
+    assert f"[{'|'.join(formats)}]" in help_text.replace("\n", "").replace(" ", "")
 
 
 @pytest.mark.parametrize("fmt", sorted(EXPORTERS))
