@@ -81,12 +81,7 @@ def _model_component(node: ModelNode) -> dict[str, Any]:
     if licenses:
         component["licenses"] = licenses
     if node.parents:
-        component["pedigree"] = {
-            "ancestors": [
-                {"type": "machine-learning-model", "name": name, "description": relation}
-                for name, relation in node.parents
-            ]
-        }
+        component["pedigree"] = _pedigree("machine-learning-model", node.parents)
     return component
 
 
@@ -131,13 +126,15 @@ def _data_component(node: VersionNode, provider: str | None) -> dict[str, Any]:
     if use.manifest_hash:
         component["hashes"] = [{"alg": "SHA-256", "content": use.manifest_hash}]
     if node.parents:
-        component["pedigree"] = {
-            "ancestors": [
-                {"type": "data", "name": parent, "description": operation}
-                for parent, operation in node.parents
-            ]
-        }
+        component["pedigree"] = _pedigree("data", node.parents)
     return component
+
+
+def _pedigree(kind: str, parents: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    """What a component was made from, each named with how (a relation, an operation)."""
+    return {
+        "ancestors": [{"type": kind, "name": name, "description": how} for name, how in parents]
+    }
 
 
 def _licenses(
