@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from lineage.errors import LineageError
 from lineage.export.describe import collection_process, is_listed_license, preprocessing
-from lineage.query.model_lineage import VersionNode, model_lineage, version_node
-from lineage.store import resolve_dataset_version
+from lineage.query import LineageGraph
+from lineage.query.model_lineage import VersionNode, version_node
+from lineage.store import find_model
 from lineage.store.schema import License, Occurrence, Record, Source
 from lineage.vocabulary import AcquisitionChannel
 
@@ -89,12 +90,11 @@ _COLLECTION_TYPES = {
 def write_croissant(session: Session, ref: str, directory: Path) -> Path:
     """Write the version `ref` names (NAME@V, or NAME's latest) under `directory`; returns the
     metadata file written."""
-    version = resolve_dataset_version(session, ref)
     node = version_node(session, ref)
     folder = directory / node.ref
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        digest = _write_manifest(session, version.id, folder / MANIFEST)
+        digest = _write_manifest(session, node.id, folder / MANIFEST)
         metadata = folder / METADATA
         document = croissant_metadata(node, digest)
         metadata.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
@@ -105,8 +105,10 @@ def write_croissant(session: Session, ref: str, directory: Path) -> Path:
 
 def write_model_croissant(session: Session, model_name: str, directory: Path) -> list[Path]:
     """One Croissant folder per dataset version that trained the model."""
-    lineage = model_lineage(session, model_name)
-    return [write_croissant(session, node.ref, directory) for node in lineage.versions]
+    graph = LineageGraph.load(session)
+    reached = graph.training_data(find_model(session, model_name).id)
+    refs = sorted(graph.version_refs[version_id] for version_id in reached)
+    return [write_croissant(session, ref, directory) for ref in refs]
 
 
 def croissant_metadata(node: VersionNode, manifest_sha256: str) -> dict[str, Any]:

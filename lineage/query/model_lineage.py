@@ -42,6 +42,7 @@ class ModelNode:
 class VersionNode:
     """A dataset version of the lineage, with what the disclosures say of it."""
 
+    id: int
     use: DatasetUse
     description: str | None
     created_at: datetime
@@ -132,9 +133,8 @@ def version_node(session: Session, ref: str) -> VersionNode:
     """One dataset version (`NAME@V`, or NAME's latest) as a whole, apart from any model."""
     version = resolve_dataset_version(session, ref)
     graph = LineageGraph.load(session)
-    return _version_node(
-        session, graph, version.id, dataset_use(session, version.id), SplitChoice(every=True)
-    )
+    use = dataset_use(session, version.id, graph)
+    return _version_node(session, graph, version.id, use, SplitChoice(every=True))
 
 
 def _model_node(session: Session, graph: LineageGraph, name: str) -> ModelNode:
@@ -162,6 +162,7 @@ def _version_node(
     version: DatasetVersion = row[0]
     scope = {version_id: choice}
     return VersionNode(
+        id=version_id,
         use=use,
         description=row.description,
         created_at=as_utc(version.created_at),

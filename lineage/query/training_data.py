@@ -234,11 +234,11 @@ def trained_on(session: Session, model_name: str) -> TrainingDataReport:
     )
 
 
-def dataset_use(session: Session, version_id: int) -> DatasetUse:
+def dataset_use(session: Session, version_id: int, graph: LineageGraph) -> DatasetUse:
     """One dataset version as a whole (every split), described as `trained_on` describes the
     versions it reaches: for disclosures of a dataset apart from any model."""
     version = _versions(session, [version_id])[version_id]
-    return _dataset_use(session, version, [()], LineageGraph.load(session), SplitChoice(every=True))
+    return _dataset_use(session, version, [()], graph, SplitChoice(every=True))
 
 
 def _removed(session: Session, model_names: set[str]) -> list[RemovedVersion]:
