@@ -30,7 +30,8 @@ from lineage.licenses import Evidence
 from lineage.vocabulary import name_in_locator
 
 # Files that say something about the corpus rather than being part of it.
-CARD_FILE_NAMES = frozenset({"readme.md"})
+CARD_FILE_NAME = "README.md"
+CARD_FILE_NAMES = frozenset({CARD_FILE_NAME.lower()})
 # A whole-file read is refused past this size.
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
@@ -152,13 +153,38 @@ class CorpusRoot:
     def folder(self) -> Path:
         return self.path if self.is_folder else self.path.parent
 
-    @cached_property
+    @property
     def card(self) -> Card | None:
-        """The dataset card (README.md with front matter) at the top of the root folder."""
-        candidate = self.folder / "README.md"
+        """The dataset card (README.md with front matter) at the top of the root folder; None
+        also for one that cannot be read, which `card_problem` then gives."""
+        read = self._card_read
+        return read if isinstance(read, Card) else None
+
+    @property
+    def card_problem(self) -> InputError | None:
+        """Why the root's card could not be read: a problem of that file, not of the run."""
+        read = self._card_read
+        return read if isinstance(read, InputError) else None
+
+    @property
+    def card_locator(self) -> str:
+        return self.locator(self.folder / CARD_FILE_NAME)
+
+    @property
+    def has_card_file(self) -> bool:
+        """Whether the root has a card, readable or not (a README without front matter is
+        content, not a card)."""
+        return self._card_read is not None
+
+    @cached_property
+    def _card_read(self) -> Card | InputError | None:
+        candidate = self.folder / CARD_FILE_NAME
         if not self.is_folder or not candidate.is_file():
             return None
-        return parse_card(candidate.read_text(encoding="utf-8", errors="replace"), candidate)
+        try:
+            return parse_card(candidate.read_text(encoding="utf-8", errors="replace"), candidate)
+        except InputError as exc:
+            return exc
 
     def license_files_for(self, path: Path) -> Iterator[Path]:
         """LICENSE/COPYING/NOTICE files in `path`'s folder and above it up to the root, nearest
@@ -409,8 +435,8 @@ def _classify(
     """A content or licence file, a file skipped and why, or None for metadata (the root's
     card, what `save_to_disk` writes beside its Arrow files)."""
     name = found.name.lower()
-    if name in CARD_FILE_NAMES and found.top_level and root.card is not None:
-        return None
+    if name in CARD_FILE_NAMES and found.top_level and root.has_card_file:
+        return None  # the root's card (one that cannot be read is reported by ingest)
     if save_to_disk.is_metadata(found.path, name, found.top_level):
         return DatasetInfo(Path(found.path), root) if name == save_to_disk.INFO_FILE else None
     if found.is_link:

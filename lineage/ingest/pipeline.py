@@ -17,7 +17,14 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine
 
-from lineage.crawl import ContentItem, CorpusFile, CrawlFact, ItemProblem, ReadOptions
+from lineage.crawl import (
+    ContentItem,
+    CorpusFile,
+    CorpusRoot,
+    CrawlFact,
+    ItemProblem,
+    ReadOptions,
+)
 from lineage.errors import InputError
 from lineage.fingerprint.batch import FingerprintResult, FingerprintTask, fingerprint_chunk
 from lineage.ingest.languages import LanguageSample
@@ -99,6 +106,15 @@ class IngestPipeline:
         while self.batches:
             self._store(self.batches.popleft())
         self.store_crawl_facts()
+
+    def report_card_problems(self, roots: Iterable[CorpusRoot]) -> None:
+        """A card that cannot be read is a problem of its file: the rest of the root is still
+        ingested, without what the card would have said."""
+        for root in roots:
+            if root.card_problem is not None:
+                self.summary.files_failed += 1
+                problem = ProblemReport(root.card_locator, "InputError", str(root.card_problem))
+                self.problems.append(problem)
 
     def _ingest_file(self, file: CorpusFile) -> None:
         self.summary.files_seen += 1

@@ -76,6 +76,7 @@ def ingest_paths(
     with worker_pool(options) as executor:
         pipeline = IngestPipeline(engine, options, summary, writer, executor)
         try:
+            pipeline.report_card_problems(listing.roots)
             pipeline.ingest(listing.files(), progress)
             for skipped in listing.skipped:
                 summary.skip(skipped)

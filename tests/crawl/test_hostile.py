@@ -82,7 +82,9 @@ def test_a_file_name_that_is_not_utf8_is_stored_escaped_and_recoverable(tmp_path
     assert (again["occurrences_added"], again["occurrences_removed"]) == (0, 0)
 
 
-def test_a_card_whose_aliases_would_expand_past_the_limit_is_refused_quickly(tmp_path, run_cli):
+def test_a_card_whose_aliases_would_expand_past_the_limit_is_a_problem_of_its_file(
+    tmp_path, run_cli
+):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     levels = "".join(
@@ -94,14 +96,22 @@ def test_a_card_whose_aliases_would_expand_past_the_limit_is_refused_quickly(tmp
     (corpus / "notes.txt").write_text("A note beside the card.")
 
     started = time.monotonic()
-    result = run_cli("ingest", corpus, "--dataset", "carded")
+    report = _ingest(run_cli, corpus)
     assert time.monotonic() - started < 10  # the hub's parser took 18 s and 2 GB
-    assert result.exit_code == 1
-    assert "front matter expands past 100000 values (aliases)" in result.output
+    assert [(p["locator"], p["reason"]) for p in report["problems"]] == [
+        (
+            "corpus/README.md",
+            f"{corpus}/README.md: front matter expands past 100000 values (aliases)",
+        )
+    ]
+    assert report["records_added"] == 1  # the note beside the card
     (corpus / "README.md").write_text('---\nlicense: !!python/object/apply:os.system ["id"]\n---\n')
-    result = run_cli("ingest", corpus, "--dataset", "carded")
-    assert result.exit_code == 1 and "front matter is not valid YAML" in result.output
-    assert json.loads(run_cli("datasets", "--json").output) == []
+    report = _ingest(run_cli, corpus)
+    (problem,) = report["problems"]
+    assert problem["locator"] == "corpus/README.md"
+    assert "front matter is not valid YAML" in problem["reason"]
+    (dataset,) = json.loads(run_cli("datasets", "--json").output)
+    assert dataset["declared_license"] is None  # nothing of either card was taken
 
 
 def test_text_in_utf16_or_utf32_with_a_byte_order_mark_is_read(tmp_path: Path, run_cli):
