@@ -48,15 +48,13 @@ class Card:
     body: str = ""
 
     def strings(self, key: str) -> list[str]:
-        """A front-matter field that may be a string or a list of strings, as a list."""
+        """A field of STRING_LIST_FIELDS (a string or a list of strings) as a list."""
         value = self.metadata.get(key)
         if value is None:
             return []
         if isinstance(value, str):
             return [value]
-        if isinstance(value, list):
-            return [str(item) for item in value if item is not None]
-        raise InputError(f"{self.path}: front matter field {key!r} must be a string or a list")
+        return [str(item) for item in value if item is not None]
 
     @property
     def license(self) -> str | None:
@@ -108,6 +106,8 @@ def _license_section(text: str) -> tuple[int, int] | None:
     return None
 
 
+# Fields that name other datasets and models, each a string or a list of them.
+STRING_LIST_FIELDS = ("source_datasets", "datasets", "base_model")
 # A card's front matter: its length, and the values it may expand to through YAML aliases.
 MAX_FRONT_MATTER_CHARS = 1024 * 1024
 MAX_CARD_NODES = 100_000
@@ -124,10 +124,12 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def parse_card(text: str, path: Path) -> Card | None:
-    """The card in `text`, or None when the text has no front matter. The front matter is
-    read by `huggingface_hub`, as the hub reads it; the fences are found here, to tell a card
-    without front matter from one whose front matter is empty, and to keep the body's span."""
+def parse_card(text: str, path: Path, locator: str | None = None) -> Card | None:
+    """The card in `text`, or None when the text has no front matter; errors name the card
+    by `locator` (its path by default). The front matter is read by `huggingface_hub`, as the
+    hub reads it; the fences are found here, to tell a card without front matter from one
+    whose front matter is empty, and to keep the body's span."""
+    where = locator or str(path)
     front, body = split_front_matter(text)
     if front is None:
         return None
@@ -137,22 +139,25 @@ def parse_card(text: str, path: Path) -> Card | None:
     from huggingface_hub import RepoCard
 
     try:
-        _check_expansion(front, path)
+        _check_expansion(front, where)
         metadata = RepoCard(text.lstrip("\ufeff")).data.to_dict()
     except yaml.YAMLError as exc:
-        raise InputError(f"{path}: front matter is not valid YAML: {exc}") from exc
+        raise InputError(f"{where}: front matter is not valid YAML: {exc}") from exc
     except ValueError as exc:  # the hub's word for front matter that is not a mapping
-        raise InputError(f"{path}: front matter must be a mapping of fields ({exc})") from exc
+        raise InputError(f"{where}: front matter must be a mapping of fields ({exc})") from exc
+    for key in STRING_LIST_FIELDS:
+        if not isinstance(metadata.get(key), str | list | None):
+            raise InputError(f"{where}: front matter field {key!r} must be a string or a list")
     return Card(path=path, metadata=metadata, body=body)
 
 
-def _check_expansion(front: str, path: Path) -> None:
+def _check_expansion(front: str, where: str) -> None:
     """Refuse front matter that is too long, or whose aliases would expand it past
     MAX_CARD_NODES nodes: a "billion laughs" card of a few hundred bytes expands to 10^9
     (about 2 GB and 18 s as the hub read it). Counted on the parser's events, before any
     object is built."""
     if len(front) > MAX_FRONT_MATTER_CHARS:
-        raise InputError(f"{path}: front matter longer than {MAX_FRONT_MATTER_CHARS} characters")
+        raise InputError(f"{where}: front matter longer than {MAX_FRONT_MATTER_CHARS} characters")
     anchored: dict[str, int] = {}
     open_nodes: list[tuple[str | None, int]] = [(None, 0)]
     for event in yaml.parse(front, Loader=yaml.SafeLoader):
@@ -172,7 +177,9 @@ def _check_expansion(front: str, path: Path) -> None:
         anchor, total = open_nodes[-1]
         open_nodes[-1] = (anchor, total + size)
         if open_nodes[0][1] + sum(n for _, n in open_nodes[1:]) > MAX_CARD_NODES:
-            raise InputError(f"{path}: front matter expands past {MAX_CARD_NODES} values (aliases)")
+            raise InputError(
+                f"{where}: front matter expands past {MAX_CARD_NODES} values (aliases)"
+            )
 
 
 def read_card(path: Path) -> Card:

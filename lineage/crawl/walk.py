@@ -182,7 +182,8 @@ class CorpusRoot:
         if not self.is_folder or not candidate.is_file():
             return None
         try:
-            return parse_card(candidate.read_text(encoding="utf-8", errors="replace"), candidate)
+            text = candidate.read_text(encoding="utf-8", errors="replace")
+            return parse_card(text, candidate, self.card_locator)
         except InputError as exc:
             return exc
 

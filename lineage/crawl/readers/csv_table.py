@@ -22,11 +22,16 @@ def _rows(blob: Blob) -> Iterator[NumberedRow]:
     csv.field_size_limit(MAX_FIELD_BYTES)
     try:
         with io.TextIOWrapper(blob.open(), encoding="utf-8-sig", newline="") as handle:
-            yield from enumerate(csv.DictReader(handle), start=1)
+            # Strict: a quote never closed would otherwise swallow every row after it into
+            # one field, silently.
+            table = csv.DictReader(handle, strict=True)
+            try:
+                yield from enumerate(table, start=1)
+            except csv.Error as exc:
+                line = table.line_num
+                raise InputError(f"{blob.locator}: malformed CSV at line {line}: {exc}") from exc
     except UnicodeDecodeError as exc:
         raise InputError(f"{blob.locator}: invalid UTF-8 ({exc.reason})") from exc
-    except csv.Error as exc:
-        raise InputError(f"{blob.locator}: malformed CSV: {exc}") from exc
     except OSError as exc:
         raise InputError(f"{blob.locator}: cannot read: {exc.strerror}") from exc
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 
 from lineage.crawl.items import Blob, ItemProblem, Reader, ReadOptions, ReadResult
-from lineage.crawl.readers.rows import TOO_DEEP, NumberedRow, items_from_rows
+from lineage.crawl.readers.rows import TOO_DEEP, TOO_LONG_NUMBER, NumberedRow, items_from_rows
 from lineage.errors import InputError
 from lineage.fingerprint import decode_text
 from lineage.vocabulary import row_locator
@@ -23,6 +23,8 @@ def _rows(blob: Blob) -> Iterator[NumberedRow]:
         raise InputError(f"{blob.locator}: invalid JSON: {exc.msg} at line {exc.lineno}") from exc
     except RecursionError as exc:
         raise InputError(f"{blob.locator}: {TOO_DEEP}") from exc
+    except ValueError as exc:
+        raise InputError(f"{blob.locator}: {TOO_LONG_NUMBER}") from exc
     rows = value if isinstance(value, list) else [value]
     for number, row in enumerate(rows, start=1):
         if isinstance(row, dict):

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
 from lineage.crawl.items import Blob, ItemProblem, Reader, ReadOptions, ReadResult
-from lineage.crawl.readers.rows import TOO_DEEP, NumberedRow, items_from_rows
+from lineage.crawl.readers.rows import TOO_DEEP, TOO_LONG_NUMBER, NumberedRow, items_from_rows
 from lineage.errors import InputError
 from lineage.fingerprint import decode_text
 from lineage.vocabulary import line_locator
@@ -52,6 +52,8 @@ def _parse_line(raw: bytes, locator: str) -> Mapping[str, Any] | ItemProblem:
         return ItemProblem(locator, "invalid-json", f"{locator}: {exc.msg} at column {exc.colno}")
     except RecursionError:
         return ItemProblem(locator, "too-deep", f"{locator}: {TOO_DEEP}")
+    except ValueError:
+        return ItemProblem(locator, "number-too-long", f"{locator}: {TOO_LONG_NUMBER}")
     if not isinstance(value, dict):
         return ItemProblem(locator, "not-an-object", f"{locator}: a line must hold a JSON object")
     return value

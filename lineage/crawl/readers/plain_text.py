@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from lineage.crawl.items import Blob, ContentItem, Reader, ReadOptions, ReadResult
+from lineage.crawl.readers.rows import NUL_IN_TEXT
+from lineage.errors import InputError
 from lineage.fingerprint import decode_text
 from lineage.licenses.detection import spdx_header
 from lineage.vocabulary import LicenseOrigin, RecordKind
@@ -14,6 +16,8 @@ SPDX_HEADER_WINDOW = 4096
 def read_text(blob: Blob, _options: ReadOptions) -> ReadResult:
     data = blob.read()
     text = decode_text(data, blob.locator)
+    if "\0" in text:
+        raise InputError(f"{blob.locator}: {NUL_IN_TEXT}")
     header = spdx_header(text[:SPDX_HEADER_WINDOW])
     yield ContentItem(
         blob.locator,

@@ -5,6 +5,7 @@ Shared by the table readers (JSON Lines, JSON, CSV, Parquet), which yield number
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -22,6 +23,10 @@ NumberedRow = tuple[int, Mapping[str, Any] | ItemProblem]
 # JSON nested past Python's recursion limit (about a thousand levels) is refused: no real row
 # nests so deep, and a hostile one would exhaust the stack.
 TOO_DEEP = "JSON nested too deeply (over about 1,000 levels), not read"
+# A NUL character is binary data, never text: a corrupt file or one mistaken for text.
+NUL_IN_TEXT = "holds NUL characters: binary data, not text"
+# Python refuses to convert integers of more digits (quadratic time); json raises ValueError.
+TOO_LONG_NUMBER = f"a JSON number of over {sys.get_int_max_str_digits():,} digits, not read"
 
 
 def items_from_rows(
@@ -41,6 +46,9 @@ def items_from_rows(
         text = row.get(field)
         if not isinstance(text, str):
             yield ItemProblem(locator, "no-text-field", _missing_text_reason(locator, field, row))
+            continue
+        if "\0" in text:
+            yield ItemProblem(locator, "not-text", f"{locator}: {NUL_IN_TEXT}")
             continue
         yield ContentItem(
             locator,
