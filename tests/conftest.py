@@ -1,10 +1,11 @@
-"""Shared fixtures: a real SQLite lineage database, the CLI, and corpora written on the fly."""
+"""Shared fixtures: a real SQLite lineage database (and PostgreSQL ones on a server the tests
+start), the CLI, and corpora written on the fly."""
 
 from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from cli.main import cli
 from lineage.store.engine import alembic_config
 from lineage.store.schema import LshPage
+from tests.postgres_server import MissingServer, fresh_database, postgres_server
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE_DATA = Path(__file__).parent.parent / "sample_data"
@@ -27,6 +29,23 @@ Cli = Callable[..., Result]
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'lineage.db'}"
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One PostgreSQL server for the whole run, started on first use."""
+    pytest.importorskip("psycopg", reason="the postgres extra (psycopg) is not installed")
+    try:
+        with postgres_server(tmp_path_factory.mktemp("postgres")) as url:
+            yield url
+    except MissingServer as missing:
+        pytest.skip(str(missing))
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url: str) -> str:
+    """A fresh, empty database on the tests' PostgreSQL server."""
+    return fresh_database(postgres_server_url)
 
 
 @pytest.fixture

@@ -28,6 +28,8 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 SCHEMA_REVISION = "0009"
 # How long a command waits for another that is creating the same new database's schema.
 MIGRATION_WAIT_SECONDS = 30.0
+# The PostgreSQL advisory lock that migrations take: any fixed 64-bit key ("lineage" in ASCII).
+MIGRATION_LOCK_KEY = int.from_bytes(b"lineage", "big")
 ALEMBIC_VERSION_TABLE = "alembic_version"
 
 
@@ -141,10 +143,13 @@ def _upgrade(engine: Engine) -> None:
 
     config = alembic_config()
     with engine.begin() as connection:
+        # All of it in one transaction, with a lock taken first: a process killed mid-way
+        # leaves no half-made schema, and a second one waits, then finds the head.
         if connection.dialect.name == "sqlite":
-            # All of it in one write transaction, taken at once: a process killed mid-way
-            # leaves no half-made schema, and a second one waits, then finds the head.
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+        elif connection.dialect.name == "postgresql":  # whose DDL is transactional too
+            lock = text("SELECT pg_advisory_xact_lock(:key)")
+            connection.execute(lock, {"key": MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

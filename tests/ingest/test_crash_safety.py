@@ -1,20 +1,25 @@
 """A crash loses nothing: an ingest killed (SIGKILL) at any point, then run again, leaves the
-database an uninterrupted run leaves; so do ingests running at once into one SQLite file."""
+database an uninterrupted run leaves; so do ingests running at once into one database. Both
+on SQLite and on PostgreSQL, whose state must equal SQLite's."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from tests.conftest import make_document
+from tests.postgres_server import fresh_database
 
 # The installed command, beside the interpreter running the tests.
 LINEAGE = [str(Path(sys.executable).parent / "lineage")]
@@ -27,37 +32,53 @@ def _corpus(folder: Path, documents: int, first: int = 0) -> Path:
     return folder
 
 
-def _ingest(database: Path, corpus: Path, dataset: str) -> subprocess.Popen[bytes]:
-    command = [*LINEAGE, "--db", f"sqlite:///{database}", "ingest", corpus, "--dataset", dataset]
+def _ingest(db_url: str, corpus: Path, dataset: str) -> subprocess.Popen[bytes]:
+    command = [*LINEAGE, "--db", db_url, "ingest", corpus, "--dataset", dataset]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-def _state(database: Path) -> dict[str, object]:
+def _state(db_url: str) -> dict[str, object]:
     """What an ingest leaves, independent of row ids and times."""
-    with sqlite3.connect(database) as connection:
-        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    engine = create_engine(db_url)
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            assert connection.execute(text("PRAGMA integrity_check")).one() == ("ok",)
         occurrences = connection.execute(
-            "SELECT datasets.name, occurrences.locator, records.sha256, licenses.spdx "
-            "FROM occurrences JOIN records ON records.id = occurrences.record_id "
-            "JOIN licenses ON licenses.id = occurrences.license_id "
-            "JOIN dataset_versions ON dataset_versions.id = occurrences.dataset_version_id "
-            "JOIN datasets ON datasets.id = dataset_versions.dataset_id ORDER BY 1, 2"
-        ).fetchall()
+            text(
+                "SELECT datasets.name, occurrences.locator, records.sha256, licenses.spdx "
+                "FROM occurrences JOIN records ON records.id = occurrences.record_id "
+                "JOIN licenses ON licenses.id = occurrences.license_id "
+                "JOIN dataset_versions ON dataset_versions.id = occurrences.dataset_version_id "
+                "JOIN datasets ON datasets.id = dataset_versions.dataset_id ORDER BY 1, 2"
+            )
+        ).all()
         versions = connection.execute(
-            "SELECT datasets.name, version, manifest_hash, record_count, size_bytes "
-            "FROM dataset_versions JOIN datasets ON datasets.id = dataset_id ORDER BY 1"
-        ).fetchall()
-        records = connection.execute("SELECT count(*), count(DISTINCT sha256) FROM records")
-        return {"occurrences": occurrences, "versions": versions, "records": records.fetchone()}
+            text(
+                "SELECT datasets.name, version, manifest_hash, record_count, size_bytes "
+                "FROM dataset_versions JOIN datasets ON datasets.id = dataset_id ORDER BY 1"
+            )
+        ).all()
+        records = connection.execute(text("SELECT count(*), count(DISTINCT sha256) FROM records"))
+        state = {
+            "occurrences": [tuple(row) for row in occurrences],
+            "versions": [tuple(row) for row in versions],
+            "records": tuple(records.one()),
+        }
+    engine.dispose()
+    return state
 
 
-def _run_status(database: Path) -> str:
-    with sqlite3.connect(database) as connection:
-        try:
-            row = connection.execute("SELECT status FROM ingest_runs").fetchone()
-        except sqlite3.OperationalError:  # killed while the schema was being created
-            return "not started"
-    return row[0] if row else "not started"
+def _run_status(db_url: str) -> str:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            status = connection.execute(text("SELECT status FROM ingest_runs")).scalar()
+    except OperationalError:  # SQLite killed while the schema was being created
+        status = None
+    except ProgrammingError:  # PostgreSQL likewise
+        status = None
+    engine.dispose()
+    return status or "not started"
 
 
 def _finished(process: subprocess.Popen[bytes]) -> None:
@@ -66,24 +87,51 @@ def _finished(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object], float]:
-    """A corpus, what an uninterrupted ingest of it leaves, and how long that took."""
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+    """A corpus, and what an uninterrupted ingest of it leaves (on SQLite)."""
     folder = _corpus(tmp_path_factory.mktemp("crash") / "corpus", 5000)
-    _finished(_ingest(folder.parent / "warm-up.db", folder, "docs"))
-    # Timed warm, as the killed runs are: a cold first run (caches filled) would place the
-    # kill points after a warm run's end.
-    database = folder.parent / "whole.db"
-    started = time.monotonic()
+    database = f"sqlite:///{folder.parent / 'whole.db'}"
     _finished(_ingest(database, folder, "docs"))
-    return folder, _state(database), time.monotonic() - started
+    return folder, _state(database)
 
 
-@pytest.mark.parametrize("fraction", [0.1, 0.25, 0.4, 0.55, 0.7])
+@pytest.fixture(params=["sqlite", "postgresql"])
+def new_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[], str]:
+    """Makes empty databases of one kind, each with its URL."""
+    if request.param == "postgresql":
+        server = request.getfixturevalue("postgres_server_url")
+        return lambda: fresh_database(server)
+    folder = tmp_path_factory.mktemp("sqlite")
+    numbers = itertools.count()
+    return lambda: f"sqlite:///{folder / f'{next(numbers)}.db'}"
+
+
+_WHOLE_RUN_SECONDS: dict[str, float] = {}
+
+
+def _whole_run_seconds(folder: Path, new_database: Callable[[], str]) -> float:
+    """How long an uninterrupted ingest of `folder` takes on this kind of database, timed
+    once per kind and warm, as the killed runs are: a cold first run (caches filled) would
+    place the kill points after a warm run's end."""
+    database = new_database()
+    kind = database.partition(":")[0]
+    if kind not in _WHOLE_RUN_SECONDS:
+        _finished(_ingest(database, folder, "warm-up"))
+        started = time.monotonic()
+        _finished(_ingest(database, folder, "timed"))
+        _WHOLE_RUN_SECONDS[kind] = time.monotonic() - started
+    return _WHOLE_RUN_SECONDS[kind]
+
+
+@pytest.mark.parametrize("fraction", [0.1, 0.25, 0.4, 0.55, 0.7, 0.85])
 def test_an_ingest_killed_then_run_again_leaves_what_an_uninterrupted_one_does(
-    corpus, tmp_path: Path, fraction: float
+    corpus, new_database: Callable[[], str], fraction: float
 ):
-    folder, expected, seconds = corpus
-    database = tmp_path / "killed.db"
+    folder, expected = corpus
+    seconds = _whole_run_seconds(folder, new_database)
+    database = new_database()
     process = _ingest(database, folder, "docs")
     time.sleep(seconds * fraction)
     process.send_signal(signal.SIGKILL)
@@ -93,20 +141,41 @@ def test_an_ingest_killed_then_run_again_leaves_what_an_uninterrupted_one_does(
     _finished(_ingest(database, folder, "docs"))
     assert _state(database) == expected
     verified = subprocess.run(
-        [*LINEAGE, "--db", f"sqlite:///{database}", "verify", "--json"],
-        capture_output=True,
-        check=False,
+        [*LINEAGE, "--db", database, "verify", "--json"], capture_output=True, check=False
     )
     assert json.loads(verified.stdout)["intact"], verified.stdout
 
 
+@pytest.mark.parametrize("growths", [1, 3, 6])
+def test_an_ingest_killed_while_writing_a_commit_loses_nothing(
+    corpus, tmp_path: Path, growths: int
+):
+    # SQLite writes a transaction's pages to its write-ahead log as it commits: killed the
+    # moment the log is seen growing, the process dies with a commit half written.
+    folder, expected = corpus
+    database = tmp_path / "killed.db"
+    wal = tmp_path / "killed.db-wal"
+    process = _ingest(f"sqlite:///{database}", folder, "docs")
+    size, seen = 0, 0
+    while seen < growths and process.poll() is None:
+        grown = wal.stat().st_size if wal.exists() else 0
+        seen, size = seen + (grown > size), grown
+        time.sleep(0.0005)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert _run_status(f"sqlite:///{database}") in ("not started", "running")
+
+    _finished(_ingest(f"sqlite:///{database}", folder, "docs"))
+    assert _state(f"sqlite:///{database}") == expected
+
+
 @pytest.mark.parametrize("ingests", [2, 4])
-def test_ingests_at_once_into_one_sqlite_file_lose_and_duplicate_nothing(
-    tmp_path: Path, ingests: int
+def test_ingests_at_once_into_one_database_lose_and_duplicate_nothing(
+    new_database: Callable[[], str], tmp_path: Path, ingests: int
 ):
     # Overlapping corpora: each shares half its documents with the next.
     corpora = [_corpus(tmp_path / f"c{index}", 300, first=150 * index) for index in range(ingests)]
-    together, apart = tmp_path / "together.db", tmp_path / "apart.db"
+    together, apart = new_database(), f"sqlite:///{tmp_path / 'apart.db'}"
     for index, folder in enumerate(corpora):
         _finished(_ingest(apart, folder, f"d{index}"))
     with ThreadPoolExecutor(ingests) as pool:

@@ -1,24 +1,14 @@
-"""The same commands on PostgreSQL, against a throwaway server started for the test.
-
-Runs where PostgreSQL's server binaries (`initdb`, `pg_ctl`) are installed, and is skipped,
-saying why, where they are not. As root, the server runs as the `postgres` user.
-"""
+"""The same commands on PostgreSQL, each test on a fresh database of the server the tests
+start (tests/postgres_server.py); skipped, saying why, where no server can run."""
 
 from __future__ import annotations
 
 import json
-import os
-import pwd
-import shutil
-import subprocess
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
@@ -29,56 +19,7 @@ from lineage.store.rows import ensure_dataset_version, ensure_license
 from lineage.store.schema import Source
 from tests.conftest import SAMPLE_DATA
 
-pytest.importorskip("psycopg", reason="the postgres extra (psycopg) is not installed")
-PORT = 55432
 SOURCE_COLUMNS = ("uri", "kind", "first_seen_at")
-
-
-def _as_server_user(command: list[str]) -> list[str]:
-    if os.geteuid() != 0:
-        return command
-    return ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(command)]
-
-
-@pytest.fixture(scope="module")
-def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
-    if initdb is None or pg_ctl is None:
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
-    folder = tmp_path_factory.mktemp("postgres")
-    if os.geteuid() == 0:
-        try:
-            user = pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root, and there is no postgres user to run the server")
-        folder.chmod(0o755)
-        for parent in folder.parents:
-            if parent == Path("/"):
-                break
-            parent.chmod(parent.stat().st_mode | 0o005)
-        os.chown(folder, user.pw_uid, user.pw_gid)
-    data = folder / "data"
-    run = {"check": True, "capture_output": True}
-    subprocess.run(
-        _as_server_user([initdb, "-D", str(data), "-A", "trust", "-U", "lineage"]), **run
-    )
-    options = f"-k {folder} -p {PORT} -c listen_addresses=''"
-    start = [
-        pg_ctl,
-        "-D",
-        str(data),
-        "-o",
-        f'"{options}"',
-        "-w",
-        "-l",
-        str(folder / "log"),
-        "start",
-    ]
-    subprocess.run(_as_server_user(start), **run)
-    try:
-        yield f"postgresql+psycopg://lineage@/postgres?host={folder}&port={PORT}"
-    finally:
-        subprocess.run(_as_server_user([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]), **run)
 
 
 def _run(url: str, *args: object) -> str:
