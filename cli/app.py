@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC
 from typing import Any
 
 import click
@@ -15,10 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from lineage.errors import LineageError
-from lineage.registry import Acquisition
-from lineage.store import connect, session_scope
-from lineage.store.engine import URL_ENV_VAR
-from lineage.vocabulary import AcquisitionChannel
+from lineage.store.engine import URL_ENV_VAR, connect, session_scope
 
 EXIT_USER_ERROR = 1
 EXIT_PARTIAL = 2
@@ -32,7 +29,25 @@ class UserMistake(click.UsageError):
 
 
 class LineageGroup(click.Group):
-    """A group whose user errors, its own or the library's, exit 1 with a one-line message."""
+    """A group whose user errors, its own or the library's, exit 1 with a one-line message,
+    and whose commands may be named by where they live, imported when first asked for."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands: dict[str, str] = {}
+
+    def add_lazy_commands(self, commands: dict[str, str]) -> None:
+        """Commands by name, each as `module:attribute`."""
+        self.lazy_commands.update(commands)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy_commands and name not in self.commands:
+            module, _, attribute = self.lazy_commands[name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         try:
@@ -84,37 +99,6 @@ pass_state = click.make_pass_decorator(AppState)
 def cli(ctx: click.Context, url: str | None) -> None:
     """Track what trained a model, and which models saw a work."""
     ctx.obj = AppState(url)
-
-
-def acquisition_options(function: Any) -> Any:
-    """--channel, --generated-by and --collected: how the provider obtained the content."""
-    options = (
-        click.option(
-            "--channel",
-            type=click.Choice([channel.value for channel in AcquisitionChannel]),
-            help="How the content was obtained; it alone places the dataset in the public "
-            "summary's 2.1-2.6 (unknown where never said).",
-        ),
-        click.option(
-            "--generated-by", metavar="MODEL", help="The model that generated synthetic data."
-        ),
-        click.option(
-            "--collected",
-            type=click.DateTime(["%Y-%m-%d"]),
-            help="The latest date the content was collected (YYYY-MM-DD).",
-        ),
-    )
-    for option in reversed(options):
-        function = option(function)
-    return function
-
-
-def acquisition(channel: str | None, generated_by: str | None, collected: Any) -> Acquisition:
-    return Acquisition(
-        AcquisitionChannel(channel) if channel else None,
-        generated_by,
-        collected.replace(tzinfo=UTC) if collected is not None else None,
-    )
 
 
 def json_option(function: Any) -> Any:

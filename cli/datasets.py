@@ -8,10 +8,9 @@ from pathlib import Path
 import click
 from rich.table import Table
 
+from cli.acquisition import acquisition, acquisition_options
 from cli.app import (
     AppState,
-    acquisition,
-    acquisition_options,
     console,
     count_of,
     json_option,

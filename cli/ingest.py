@@ -11,11 +11,10 @@ import click
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from cli.acquisition import acquisition, acquisition_options
 from cli.app import (
     EXIT_PARTIAL,
     AppState,
-    acquisition,
-    acquisition_options,
     console,
     json_option,
     pass_state,

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lineage.crawl import Card
+from lineage.crawl.cards import Card
 from lineage.errors import InputError, NotFoundError
 from lineage.licenses import check_declared_license
 from lineage.query.graph import LineageGraph

@@ -1,10 +1,9 @@
 """The languages of a run's texts, identified on a sample of them: every text up to
 `IDENTIFY_ALL`, then one in `EVERY`, so that a small corpus is read whole and a large one
-costs a few microseconds a text. The identifier's model takes 0.4 s to load (68 MB, LZMA
-compressed; the decompression lets go of the GIL), so it loads on a thread of its own while
-the run reads and fingerprints; the sampled texts' first characters wait for it and are
-identified as the run ends. A short run still pays about 0.3 s of it (`--no-languages`
-skips it)."""
+costs a few microseconds a text. The identifier's model (68 MB, read from the cache folder
+once decompressed there) loads on a thread of its own while the run reads and fingerprints;
+the sampled texts' first characters wait for it and are identified as the run ends
+(`--no-languages` skips it)."""
 
 from __future__ import annotations
 

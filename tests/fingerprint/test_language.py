@@ -1,0 +1,46 @@
+"""Language identification: the model decompressed once into the cache folder, and read
+from there identifies as the packaged model does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+from lineage.fingerprint import language
+
+TEXTS = {
+    "en": "The heron stood in the shallows at dawn, waiting for the fish to come.",
+    "fr": "Le héron se tenait dans les bas-fonds à l'aube, attendant les poissons.",
+    "de": "Der Reiher stand im Morgengrauen im seichten Wasser und wartete auf Fische.",
+    "zh": "苍鹭黎明时站在浅水中等待鱼儿游过来。",
+    "ru": "Цапля стояла на мелководье на рассвете, ожидая рыбу.",
+}
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    language.load_model.cache_clear()
+    yield tmp_path
+    language.load_model.cache_clear()
+
+
+def test_the_cached_model_identifies_as_the_packaged_one(cache_home: Path):
+    packaged = LanguageIdentifier.from_model_file(MODEL_FILE)
+    first = language.load_model()  # decompresses into the cache
+    (cached,) = (cache_home / "lineage").iterdir()
+    language.load_model.cache_clear()
+    again = language.load_model()  # reads the cache
+    for expected, text in TEXTS.items():
+        assert first.classify(text) == again.classify(text) == packaged.classify(text)
+        assert language.identify_language(text) == expected
+    assert cached.suffix == ".npz" and list((cache_home / "lineage").iterdir()) == [cached]
+
+
+def test_without_a_writable_cache_the_packaged_model_is_read(cache_home: Path):
+    (cache_home / "lineage").write_text("a file where the folder would be")
+    assert language.decompressed_model(Path(MODEL_DIR, MODEL_FILE)) is None
+    assert language.identify_language(TEXTS["de"]) == "de"
