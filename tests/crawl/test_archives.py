@@ -7,8 +7,6 @@ import gzip
 import io
 import json
 import lzma
-import subprocess
-import sys
 import tarfile
 import zipfile
 from pathlib import Path
@@ -19,6 +17,7 @@ from sqlalchemy import select
 
 from lineage.store.engine import connect, session_scope
 from lineage.store.schema import License, Occurrence, Record, Source
+from tests.child_ingest import ingest_in_child
 from tests.conftest import make_document, make_picture
 
 COMPRESSORS = {
@@ -245,29 +244,11 @@ def test_a_decompression_bomb_is_refused_with_bounded_memory(tmp_path: Path, db_
         archive.writestr("zeros.txt", b"\0" * (64 << 20))
         archive.writestr("fine.txt", make_document(2))
     assert bomb.stat().st_size < 8 << 20
-    script = (
-        "import json, sys\n"
-        "from cli.main import cli\n"
-        "try:\n"
-        f"    cli(['--db', {db_url!r}, 'ingest', {str(corpus)!r}, '--dataset', 'd', '--json'])\n"
-        "except SystemExit as exit:\n"
-        "    status = exit.code\n"
-        # VmHWM, not ru_maxrss: Linux carries the parent's (pytest's) peak across fork and exec
-        # into the child's ru_maxrss.
-        "status_lines = open('/proc/self/status').read().splitlines()\n"
-        "hwm = next(line for line in status_lines if line.startswith('VmHWM:'))\n"
-        "peak = int(hwm.split()[1]) // 1024\n"
-        "print(json.dumps({'status': status, 'peak_mib': peak}), file=sys.stderr)\n"
-    )
+    run = ingest_in_child(db_url, corpus, timeout=120)
 
-    finished = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
-    )
-
-    measured = json.loads(finished.stderr.strip().splitlines()[-1])
-    assert measured["status"] == 2
-    assert measured["peak_mib"] < 700
-    problems = _problems(json.loads(finished.stdout))
+    assert run.status == 2
+    assert run.peak_mib < 700
+    problems = _problems(run.report)
     assert "decompression bomb" in problems["corpus/zeros.txt.gz"]
     assert "decompression bomb" in problems["corpus/bomb.zip!/zeros.txt"]
     assert sorted(_occurrences(db_url)) == ["corpus/bomb.zip!/fine.txt", "corpus/fine.txt"]
