@@ -157,7 +157,8 @@ def bench_lookup(corpus: Path, work: Path, repeats: int) -> None:
 
 
 def spread(values: list[float], scale: float = 1) -> str:
-    return f"{min(values) * scale:.2f}-{max(values) * scale:.2f}"
+    digits = 0 if scale > 1 else 2
+    return f"{min(values) * scale:.{digits}f}-{max(values) * scale:.{digits}f}"
 
 
 if __name__ == "__main__":
