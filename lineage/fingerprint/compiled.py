@@ -12,12 +12,37 @@ ingest after an install compiles it (about half a second).
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 import numpy as np
-from numba import njit
 
 from lineage.fingerprint.tokens import ASCII_WORD_TRANSLATION, UNSPACED_RANGES
+
+
+@contextmanager
+def _unimportable(module: str) -> Iterator[None]:
+    """`module` refused to any import inside the block, unless it is loaded already."""
+    if module in sys.modules:
+        yield
+        return
+    sys.modules[module] = None  # type: ignore[assignment]  # Python's mark for "cannot import"
+    try:
+        yield
+    finally:
+        if sys.modules.get(module, ...) is None:
+            del sys.modules[module]
+
+
+# numba's NumPy support asks, as it loads (on a signer's first call), whether SciPy's BLAS
+# is there (for np.dot and the like) by importing scipy.linalg: a fifth of a second of every
+# ingest, for linear algebra the signer never does. Loaded here, told it is missing, it
+# leaves its BLAS functions out; SciPy imports as usual afterwards.
+with _unimportable("scipy.linalg.cython_blas"):
+    import numba.np.arraymath  # noqa: F401  (loaded for the check above)
+    from numba import njit
 
 # ASCII as normalize_text folds it: capitals to lower case, and str.split()'s whitespace
 # (tab to carriage return, the four separators) to a space.
