@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
 from lineage.errors import LineageError
-from lineage.store.schema import Base
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -140,6 +139,9 @@ def upgrade_to_head(engine: Engine) -> None:
 
 
 def _upgrade(engine: Engine) -> None:
+    from alembic import command
+
+    config = alembic_config()
     with engine.begin() as connection:
         # All of it in one transaction, with a lock taken first: a process killed mid-way
         # leaves no half-made schema, and a second one waits, then finds the head.
@@ -148,34 +150,8 @@ def _upgrade(engine: Engine) -> None:
         elif connection.dialect.name == "postgresql":  # whose DDL is transactional too
             lock = text("SELECT pg_advisory_xact_lock(:key)")
             connection.execute(lock, {"key": MIGRATION_LOCK_KEY})
-        if inspect(connection).has_table(ALEMBIC_VERSION_TABLE):
-            _migrate(connection)
-        else:
-            _create_at_head(connection)
-
-
-def _migrate(connection: Connection) -> None:
-    from alembic import command
-
-    config = alembic_config()
-    config.attributes["connection"] = connection
-    command.upgrade(config, "head")
-
-
-def _create_at_head(connection: Connection) -> None:
-    """A new database made at the head revision from the models, as Alembic builds one from
-    scratch (create the tables, then stamp the head), with the stamp written here: a new
-    database need not import Alembic and run every migration (a third of a second). A test
-    holds the models to what the migrations make."""
-    Base.metadata.create_all(connection)
-    connection.execute(
-        text(
-            f"CREATE TABLE {ALEMBIC_VERSION_TABLE} (version_num VARCHAR(32) NOT NULL, "
-            f"CONSTRAINT {ALEMBIC_VERSION_TABLE}_pkc PRIMARY KEY (version_num))"
-        )
-    )
-    stamp = text(f"INSERT INTO {ALEMBIC_VERSION_TABLE} (version_num) VALUES (:head)")
-    connection.execute(stamp, {"head": SCHEMA_REVISION})
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
 
 
 @contextmanager
