@@ -11,4 +11,5 @@ def run() -> None:
     gc.disable()
     from cli.main import cli  # imported with the collector off, hence here
 
+    cli.collector_paused = True
     cli(prog_name="lineage")

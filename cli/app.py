@@ -36,6 +36,8 @@ class LineageGroup(click.Group):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lazy_commands: dict[str, str] = {}
+        # Set by the executable, which starts with the garbage collector off.
+        self.collector_paused = False
 
     def add_lazy_commands(self, commands: dict[str, str]) -> None:
         """Commands by name, each as `module:attribute`."""
@@ -48,7 +50,8 @@ class LineageGroup(click.Group):
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
         resolved = super().resolve_command(ctx, args)
-        if not gc.isenabled():  # the executable's start-up is over (see cli/__init__.py)
+        if self.collector_paused:  # the executable's start-up is over (see cli/__init__.py)
+            self.collector_paused = False
             gc.freeze()
             gc.enable()
         return resolved

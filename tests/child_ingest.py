@@ -15,15 +15,16 @@ from typing import Any
 # the child's ru_maxrss. The measure goes to stderr's last line, after click's own output.
 _SCRIPT = """\
 import json, sys
-from cli.main import cli
-status = 0
+status = 1  # what an uncaught exception exits with; its traceback goes to stderr first
 try:
+    from cli.main import cli
     cli(sys.argv[1:])
 except SystemExit as exit:
     status = exit.code
-status_lines = open('/proc/self/status').read().splitlines()
-hwm = next(line for line in status_lines if line.startswith('VmHWM:'))
-print(json.dumps({'status': status, 'peak_kib': int(hwm.split()[1])}), file=sys.stderr)
+finally:
+    status_lines = open('/proc/self/status').read().splitlines()
+    hwm = next(line for line in status_lines if line.startswith('VmHWM:'))
+    print(json.dumps({'status': status, 'peak_kib': int(hwm.split()[1])}), file=sys.stderr)
 """
 
 
@@ -49,7 +50,11 @@ def ingest_in_child(db_url: str, corpus: Path, *, timeout: float) -> ChildIngest
     )
     seconds = time.perf_counter() - started
     *written, last = finished.stderr.rstrip("\n").split("\n")
-    measured = json.loads(last)
+    try:
+        measured = json.loads(last)
+    except json.JSONDecodeError:  # killed (a signal, the OOM killer): no measure was printed
+        died = f"the ingest died ({finished.returncode}): {finished.stderr}"
+        raise AssertionError(died) from None
     return ChildIngest(
         status=measured["status"],
         seconds=seconds,

@@ -11,6 +11,7 @@ import glob
 import itertools
 import os
 import pwd
+import shlex
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -53,7 +54,7 @@ def postgres_server(folder: Path) -> Iterator[str]:
     )
     options = f"-k {folder} -p {PORT} -c listen_addresses='' -c max_connections=200"
     log = str(folder / "log")
-    start = [pg_ctl, "-D", str(data), "-o", f'"{options}"', "-w", "-l", log, "start"]
+    start = [pg_ctl, "-D", str(data), "-o", options, "-w", "-l", log, "start"]
     subprocess.run(_as_server_user(start), **run)
     try:
         yield f"postgresql+psycopg://lineage@/postgres?host={folder}&port={PORT}"
@@ -87,4 +88,4 @@ def _hand_to_server_user(folder: Path) -> None:
 def _as_server_user(command: list[str]) -> list[str]:
     if os.geteuid() != 0:
         return command
-    return ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(command)]
+    return ["su", "postgres", "-s", "/bin/sh", "-c", shlex.join(command)]

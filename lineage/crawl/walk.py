@@ -32,8 +32,9 @@ from lineage.vocabulary import name_in_locator
 # Files that say something about the corpus rather than being part of it.
 CARD_FILE_NAME = "README.md"
 CARD_FILE_NAMES = frozenset({CARD_FILE_NAME.lower()})
-# A whole-file read is refused past this size.
+# A whole-file read is refused past this size; a dataset card's, past the second.
 MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_CARD_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -179,11 +180,16 @@ class CorpusRoot:
     @cached_property
     def _card_read(self) -> Card | InputError | None:
         candidate = self.folder / CARD_FILE_NAME
-        if not self.is_folder or not candidate.is_file():
+        # A link is never followed, here as anywhere: the walk skips it as a link.
+        if not self.is_folder or candidate.is_symlink() or not candidate.is_file():
             return None
         try:
+            if candidate.stat().st_size > MAX_CARD_BYTES:
+                raise InputError(f"{self.card_locator}: a card over {MAX_CARD_BYTES} bytes")
             text = candidate.read_text(encoding="utf-8", errors="replace")
             return parse_card(text, candidate, self.card_locator)
+        except OSError as exc:
+            return InputError(f"{self.card_locator}: cannot read: {exc.strerror}")
         except InputError as exc:
             return exc
 

@@ -39,7 +39,9 @@ def _unimportable(module: str) -> Iterator[None]:
 # numba's NumPy support asks, as it loads (on a signer's first call), whether SciPy's BLAS
 # is there (for np.dot and the like) by importing scipy.linalg: a fifth of a second of every
 # ingest, for linear algebra the signer never does. Loaded here, told it is missing, it
-# leaves its BLAS functions out; SciPy imports as usual afterwards.
+# leaves its BLAS functions out, for the whole process: nothing in lineage compiles linear
+# algebra with numba. SciPy imports as usual afterwards. (numba is pinned: the check is its
+# module's, numba.np.arraymath.)
 with _unimportable("scipy.linalg.cython_blas"):
     import numba.np.arraymath  # noqa: F401  (loaded for the check above)
     from numba import njit

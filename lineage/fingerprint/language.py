@@ -22,7 +22,7 @@ from typing import Any
 IDENTIFIER = "py3langid"
 PREFIX_CHARS = 600
 # Unsigned integer arrays as the identifier's automaton holds them, by item size.
-_TYPECODES = {2: "H", 4: "I"}
+_TYPECODES = {2: "H", 4: "I", 8: "Q"}
 
 
 @cache
@@ -32,12 +32,21 @@ def load_model() -> Any:
 
     packaged = Path(MODEL_DIR, MODEL_FILE)
     cached = decompressed_model(packaged)
-    if cached is None:
-        return LanguageIdentifier.from_model_file(packaged)
+    if cached is not None:
+        try:
+            return _identifier_from(cached, LanguageIdentifier)
+        except (OSError, ValueError, KeyError):  # a damaged cache: made again next time
+            with contextlib.suppress(OSError):
+                cached.unlink()
+    return LanguageIdentifier.from_model_file(packaged)
+
+
+def _identifier_from(cached: Path, identifier: Any) -> Any:
+    """The identifier from the decompressed model, as py3langid builds it from its own."""
     import numpy as np
 
     with np.load(cached, allow_pickle=False) as model:
-        return LanguageIdentifier(
+        return identifier(
             model["ptc"],
             model["pc"],
             model["classes"].tolist(),
@@ -66,10 +75,12 @@ def decompressed_model(packaged: Path) -> Path | None:
         with os.fdopen(descriptor, "wb") as written, lzma.open(packaged) as source:
             shutil.copyfileobj(source, written, length=1 << 20)
         os.replace(partial, cached)  # whole or not at all, whoever else is writing it
-    except OSError:
+    except BaseException as exc:  # an interrupted write too: no partial copy is left
         with contextlib.suppress(OSError):
             os.unlink(partial)
-        return None
+        if isinstance(exc, OSError):
+            return None
+        raise
     return cached
 
 

@@ -73,7 +73,9 @@ def verify_unchanged(
     summary = IngestSummary(None, options.dataset, version.version, frozen_by=frozen_by)
     recorder = OccurrenceRecorder(summary)
     with worker_pool(options) as executor:
-        IngestPipeline(engine, options, summary, recorder, executor).ingest(listing.files(), None)
+        pipeline = IngestPipeline(engine, options, summary, recorder, executor)
+        pipeline.report_card_problems(listing.roots)
+        pipeline.ingest(listing.files(), None)
     read, held = recorder.sorted(), _held(engine, version_id, [r.label for r in listing.roots])
     if summary.problem_count or not np.array_equal(read, held):
         raise InputError(

@@ -112,6 +112,7 @@ class IngestPipeline:
         ingested, without what the card would have said."""
         for root in roots:
             if root.card_problem is not None:
+                self.summary.files_seen += 1
                 self.summary.files_failed += 1
                 problem = ProblemReport(root.card_locator, "InputError", str(root.card_problem))
                 self.problems.append(problem)

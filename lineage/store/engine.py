@@ -130,8 +130,8 @@ def upgrade_to_head(engine: Engine) -> None:
                 _upgrade(engine)
             return
         except (OperationalError, ProgrammingError) as exc:
-            # Two commands opening a new database at once both create its tables: the one
-            # that finds them made waits for the other to finish, then finds the head.
+            # A command opening a database another is migrating: the lock makes it wait, but
+            # SQLite may answer "locked" past its busy timeout; it tries again until the head.
             racing = "already exists" in str(exc.orig) or "locked" in str(exc.orig)
             if not racing or time.monotonic() > deadline:
                 raise LineageError(f"cannot open the lineage database: {exc.orig}") from exc

@@ -138,6 +138,12 @@ def _links_out_of_the_root(corpus: Path) -> None:
     (corpus / "up.txt").symlink_to("../../../../../../etc/hostname")
 
 
+def _card_linked_out(corpus: Path) -> None:
+    outside = corpus.parent / "elsewhere.md"
+    outside.write_text("---\nlicense: mit\n---\nA card from outside the corpus.\n")
+    (corpus / "README.md").symlink_to(outside)
+
+
 def _fifo(corpus: Path) -> None:
     os.mkfifo(corpus / "x.txt")
 
@@ -312,6 +318,7 @@ CASES = (
         _write("README.md", lambda: b"---\nsource_datasets: {nested: [1, 2]}\n---\n"),
         problems=("corpus/README.md",),
     ),
+    Case("card-linked-out-of-the-root", _card_linked_out, skipped=("README.md",)),
     Case(
         "tar-traversal",
         _write(
