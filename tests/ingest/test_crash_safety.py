@@ -125,17 +125,51 @@ def _whole_run_seconds(folder: Path, new_database: Callable[[], str]) -> float:
     return _WHOLE_RUN_SECONDS[kind]
 
 
-@pytest.mark.parametrize("fraction", [0.1, 0.25, 0.4, 0.55, 0.7, 0.85])
-def test_an_ingest_killed_then_run_again_leaves_what_an_uninterrupted_one_does(
-    corpus, new_database: Callable[[], str], fraction: float
-):
-    folder, expected = corpus
-    seconds = _whole_run_seconds(folder, new_database)
-    database = new_database()
-    process = _ingest(database, folder, "docs")
-    time.sleep(seconds * fraction)
+def _stored_records(db_url: str) -> int:
+    """Records another connection sees committed; 0 before the schema exists. SQLite's file
+    is opened read-only, so that polling never creates it before the ingest does."""
+    if db_url.startswith("sqlite:///"):
+        db_url = f"sqlite:///file:{db_url.removeprefix('sqlite:///')}?mode=ro&uri=true"
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT count(*) FROM records")).scalar() or 0
+    except (OperationalError, ProgrammingError):
+        return 0
+    finally:
+        engine.dispose()
+
+
+def _kill_once_stored(process: subprocess.Popen[bytes], db_url: str, records: int) -> None:
+    while process.poll() is None and _stored_records(db_url) < records:
+        time.sleep(0.005)
     process.send_signal(signal.SIGKILL)
     process.wait()
+
+
+# Kill points: early ones timed as fractions of a whole run (start-up, schema, first batch),
+# later ones once so many records are committed, since a time late in a run lands after its
+# end whenever the machine runs the killed ingest faster than the timed one. Batches hold
+# 1000 documents: a point at 4000 leaves a fifth of the run to interrupt.
+KILL_POINTS = [("time", 0.1), ("time", 0.25), ("time", 0.4)] + [
+    ("stored", records) for records in (1000, 2000, 3000, 4000)
+]
+
+
+@pytest.mark.parametrize(("measure", "point"), KILL_POINTS)
+def test_an_ingest_killed_then_run_again_leaves_what_an_uninterrupted_one_does(
+    corpus, new_database: Callable[[], str], measure: str, point: float
+):
+    folder, expected = corpus
+    seconds = _whole_run_seconds(folder, new_database) if measure == "time" else 0.0
+    database = new_database()
+    process = _ingest(database, folder, "docs")
+    if measure == "time":
+        time.sleep(seconds * point)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    else:
+        _kill_once_stored(process, database, int(point))
     assert _run_status(database) in ("not started", "running")  # killed before it ended
 
     _finished(_ingest(database, folder, "docs"))
