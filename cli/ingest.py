@@ -58,6 +58,12 @@ class ProgressBar:
     help="Fingerprinting threads per process [default: the cores, shared among the processes].",
 )
 @click.option(
+    "--engine",
+    metavar="dask[://HOST:PORT]",
+    help="Read and fingerprint on a Dask cluster: dask starts one of --jobs workers on this "
+    "machine, dask://HOST:PORT uses a running scheduler (the workers must see PATHS).",
+)
+@click.option(
     "--max-member-bytes",
     type=click.IntRange(min=1),
     default=DEFAULT_LIMITS.max_member_bytes,
@@ -103,6 +109,7 @@ def ingest(
     text_field: str | None,
     jobs: int,
     threads: int | None,
+    engine: str | None,
     max_member_bytes: int,
     max_archive_bytes: int,
     max_ratio: float,
@@ -130,6 +137,7 @@ def ingest(
         text_field=text_field,
         jobs=jobs,
         threads=threads,
+        engine=engine,
         limits=limits,
         acquisition=acquisition(channel, generated_by, collected),
         identify_languages=not no_languages,

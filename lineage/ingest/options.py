@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from lineage.crawl import DEFAULT_LIMITS, ReadLimits, Skipped
 from lineage.errors import InputError
 from lineage.fingerprint import DEFAULT_TEXT_PARAMS, TextFingerprintParams
+from lineage.ingest.cluster import check_engine
 from lineage.licenses import check_declared_license
 from lineage.registry import Acquisition
 from lineage.vocabulary import RunStatus
@@ -31,7 +32,7 @@ class IngestProgress(Protocol):
 @dataclass(frozen=True)
 class IngestOptions:
     """Where the content goes (`dataset@version`), what to assume of it (`license`, `source`,
-    `text_field`), and how to run (batch size, worker processes and threads)."""
+    `text_field`), and how to run (batch size, worker processes and threads, a cluster)."""
 
     dataset: str
     version: str | None = None
@@ -50,6 +51,9 @@ class IngestOptions:
 
     # Fingerprinting threads per process; by default, the cores the worker processes leave.
     threads: int | None = None
+    # A Dask cluster whose workers read and fingerprint (`dask`: one of `jobs` local workers
+    # started for the run; `dask://HOST:PORT`: a running scheduler), see lineage.ingest.cluster.
+    engine: str | None = None
 
     @property
     def threads_per_process(self) -> int:
@@ -65,6 +69,8 @@ class IngestOptions:
             raise InputError("--jobs must be at least 1")
         if self.threads is not None and self.threads < 1:
             raise InputError("fingerprinting threads must be at least 1")
+        if self.engine is not None:
+            check_engine(self.engine)
         if self.batch_size < 1:
             raise InputError("the batch size must be at least 1")
         if self.license is not None:

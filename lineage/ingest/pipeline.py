@@ -23,10 +23,18 @@ from lineage.crawl import (
     CorpusRoot,
     CrawlFact,
     ItemProblem,
+    ReadEntry,
     ReadOptions,
 )
 from lineage.errors import InputError
 from lineage.fingerprint.batch import FingerprintResult, FingerprintTask, fingerprint_chunk
+from lineage.ingest.cluster import (
+    ClusterExecutor,
+    FileRead,
+    ReadContent,
+    cluster_executor,
+    read_on_workers,
+)
 from lineage.ingest.languages import LanguageSample
 from lineage.ingest.licensing import LicensePrecedence
 from lineage.ingest.options import IngestOptions, IngestProgress, IngestSummary, ProblemReport
@@ -50,10 +58,15 @@ CRAWL_FACTS_AT_ONCE = 1000
 
 @contextmanager
 def worker_pool(options: IngestOptions) -> Iterator[Executor]:
-    """Where fingerprints are computed while this thread reads and stores. For one job,
-    threads of this process. For more, worker processes, forked where the platform can
-    (spawning re-imports everything, a second per worker); they only run the pure
-    `fingerprint_chunk` and never touch the database connections they inherit."""
+    """Where fingerprints are computed while this thread reads and stores. On a cluster
+    (`engine`), its workers, which read too. For one job, threads of this process. For more,
+    worker processes, forked where the platform can (spawning re-imports everything, a
+    second per worker); they only run the pure `fingerprint_chunk` and never touch the
+    database connections they inherit."""
+    if options.engine is not None:
+        with cluster_executor(options.engine, options.jobs) as cluster:
+            yield cluster
+        return
     if options.jobs == 1:
         with ThreadPoolExecutor(options.threads_per_process) as pool:
             yield pool
@@ -98,8 +111,12 @@ class IngestPipeline:
         self.languages = LanguageSample()
 
     def ingest(self, files: Iterable[CorpusFile], progress: IngestProgress | None) -> None:
-        for file in files:
-            self._ingest_file(file)
+        for file, read in self._reads(files):
+            self._take_file(file)
+            if read is None:
+                self._read_here(file)
+            else:
+                self._take_read(file, read)
             if progress is not None:
                 progress.advance(file.size)
         self._flush()
@@ -117,30 +134,53 @@ class IngestPipeline:
                 problem = ProblemReport(root.card_locator, "InputError", str(root.card_problem))
                 self.problems.append(problem)
 
-    def _ingest_file(self, file: CorpusFile) -> None:
+    def _reads(self, files: Iterable[CorpusFile]) -> Iterable[tuple[CorpusFile, FileRead | None]]:
+        """Each file, with what a cluster's worker read of it; None where it is read here."""
+        if isinstance(self.executor, ClusterExecutor):
+            return read_on_workers(
+                self.executor, files, self.read_options, self.options.text_params
+            )
+        return ((file, None) for file in files)
+
+    def _take_file(self, file: CorpusFile) -> None:
         self.summary.files_seen += 1
         modified = file.modified_at
         newest = self.summary.files_modified_until
         if modified is not None and (newest is None or modified > newest):
             self.summary.files_modified_until = modified
+
+    def _read_here(self, file: CorpusFile) -> None:
         try:
             for entry in file.reader.read(file, self.read_options):
-                if isinstance(entry, ContentItem):
-                    self._add(file, entry)
-                elif isinstance(entry, CrawlFact):
-                    self._add_fact(entry)
-                elif isinstance(entry, ItemProblem):
-                    if entry.whole:
-                        self.unreadable.add(entry.locator)
-                    self.problems.append(
-                        ProblemReport(entry.locator, entry.error_type, entry.reason)
-                    )
-                else:
-                    self.summary.skip(entry)
+                self._take_entry(file, entry)
         except InputError as exc:
-            self.summary.files_failed += 1
-            self.unreadable.add(file.locator)
-            self.problems.append(ProblemReport(file.locator, type(exc).__name__, str(exc)))
+            self._file_failed(file, type(exc).__name__, str(exc))
+
+    def _take_read(self, file: CorpusFile, read: FileRead) -> None:
+        for entry in read.entries:
+            self._take_entry(file, entry)
+        if read.failure is not None:
+            self._file_failed(file, *read.failure)
+
+    def _take_entry(self, file: CorpusFile, entry: ReadEntry | ReadContent) -> None:
+        if isinstance(entry, ReadContent):
+            self._add(file, entry.item, entry.sha256, entry.size, entry.fingerprint)
+        elif isinstance(entry, ContentItem):
+            sha256 = hashlib.sha256(entry.data).hexdigest()
+            self._add(file, entry, sha256, len(entry.data), None)
+        elif isinstance(entry, CrawlFact):
+            self._add_fact(entry)
+        elif isinstance(entry, ItemProblem):
+            if entry.whole:
+                self.unreadable.add(entry.locator)
+            self.problems.append(ProblemReport(entry.locator, entry.error_type, entry.reason))
+        else:
+            self.summary.skip(entry)
+
+    def _file_failed(self, file: CorpusFile, error_type: str, reason: str) -> None:
+        self.summary.files_failed += 1
+        self.unreadable.add(file.locator)
+        self.problems.append(ProblemReport(file.locator, error_type, reason))
 
     def _add_fact(self, fact: CrawlFact) -> None:
         self.crawl_facts.append(fact)
@@ -152,11 +192,18 @@ class IngestPipeline:
             self.writer.store_crawl_facts(self.crawl_facts)
             self.crawl_facts = []
 
-    def _add(self, file: CorpusFile, item: ContentItem) -> None:
+    def _add(
+        self,
+        file: CorpusFile,
+        item: ContentItem,
+        sha256: str,
+        size: int,
+        fingerprint: FingerprintResult | None,
+    ) -> None:
         if self.seen is not None:
             self.seen.add(item.locator)
         self.summary.records_seen += 1
-        self.summary.bytes_read += len(item.data)
+        self.summary.bytes_read += size
         if item.text is not None and self.options.identify_languages:
             self.languages.offer(item.text)
         license_id, origin = self.licenses.license_of(file, item)
@@ -164,15 +211,19 @@ class IngestPipeline:
         self.pending.append(
             Pending(
                 item=item,
-                sha256=hashlib.sha256(item.data).hexdigest(),
+                sha256=sha256,
+                size=size,
                 license_id=license_id,
                 license_origin=origin,
                 source_uri=item.source_uri or self.options.source or file.root.uri,
                 config=config,
                 split=split,
+                fingerprint=fingerprint,
             )
         )
-        self.pending_bytes += len(item.data)
+        # Counted whether or not the content is held here, so that batches close where a
+        # single-process run closes them.
+        self.pending_bytes += size
         if len(self.pending) >= self.options.batch_size or self.pending_bytes >= BATCH_BYTES:
             self._flush()
 
@@ -219,10 +270,11 @@ class IngestPipeline:
                 first_of_each.setdefault(key, entry)
         new = list(first_of_each.values())
         self.in_flight.update(first_of_each)
-        tasks = [_fingerprint_task(entry.item) for entry in new]
+        unsigned = [entry for entry in new if entry.fingerprint is None]
+        computed = self._fingerprint_all([_fingerprint_task(entry.item) for entry in unsigned])
         problems, self.problems = self.problems, []
         stored_ids = {sha: id_ for sha, _, id_ in stored}
-        return Batch(pending, stored_ids, new, self._fingerprint_all(tasks), problems)
+        return Batch(pending, stored_ids, new, _in_order(new, computed), problems)
 
     def _store(self, batch: Batch) -> None:
         results = batch.fingerprints()
@@ -236,9 +288,11 @@ class IngestPipeline:
         gives them in order, waiting for the workers where needed. In worker processes each
         chunk decodes its images on the process's threads; threads share out chunks instead."""
         options = self.options
-        in_threads = options.jobs == 1
+        in_threads = options.jobs == 1 and options.engine is None
         workers = options.threads_per_process if in_threads else options.jobs
         chunk_threads = 1 if in_threads else options.threads_per_process
+        if isinstance(self.executor, ClusterExecutor):
+            workers, chunk_threads = max(1, self.executor.threads), 1
         size = max(1, -(-len(tasks) // (workers * 2)))
         futures = [
             self.executor.submit(
@@ -247,6 +301,19 @@ class IngestPipeline:
             for start in range(0, len(tasks), size)
         ]
         return lambda: [result for future in futures for result in future.result()]
+
+
+def _in_order(
+    new: list[Pending], computed: Callable[[], list[FingerprintResult]]
+) -> Callable[[], list[FingerprintResult]]:
+    """The fingerprints of `new` in order: those a cluster's workers computed as they read,
+    and `computed` (of the others, in order) for the rest."""
+
+    def fingerprints() -> list[FingerprintResult]:
+        rest = iter(computed())
+        return [next(rest) if entry.fingerprint is None else entry.fingerprint for entry in new]
+
+    return fingerprints
 
 
 def _fingerprint_task(item: ContentItem) -> FingerprintTask:

@@ -64,16 +64,17 @@ def ingest_paths(
         frozen_by = trained_models(session, existing.id) if existing is not None else []
     if existing is not None and frozen_by:
         return verify_unchanged(engine, listing, options, existing.id, frozen_by)
-    with session_scope(engine) as session:
-        new_dataset = dataset_named(session, options.dataset) is None
-        run = _start_run(session, listing.roots, options)
-        version = session.get_one(DatasetVersion, run.dataset_version_id)
-        summary = IngestSummary(run.id, options.dataset, version.version)
-        had_occurrences = has_occurrences(session, version.id)
-    if progress is not None:
-        progress.start(*listing.count())
-    writer = BatchWriter(engine, run.id, version.id, summary, had_occurrences)
+    # The workers first: a cluster out of reach ends the command before a run is recorded.
     with worker_pool(options) as executor:
+        with session_scope(engine) as session:
+            new_dataset = dataset_named(session, options.dataset) is None
+            run = _start_run(session, listing.roots, options)
+            version = session.get_one(DatasetVersion, run.dataset_version_id)
+            summary = IngestSummary(run.id, options.dataset, version.version)
+            had_occurrences = has_occurrences(session, version.id)
+        if progress is not None:
+            progress.start(*listing.count())
+        writer = BatchWriter(engine, run.id, version.id, summary, had_occurrences)
         pipeline = IngestPipeline(engine, options, summary, writer, executor)
         try:
             pipeline.report_card_problems(listing.roots)

@@ -37,16 +37,20 @@ ContentKey = tuple[str, str]
 
 @dataclass(slots=True)  # not frozen: one per document, and frozen init costs thrice
 class Pending:
-    """An item read, with its hash, the id of its licence row, and its source: the URI as
-    read, and the id of its row once its batch has closed."""
+    """An item read, with its hash and size, the id of its licence row, and its source: the
+    URI as read, and the id of its row once its batch has closed."""
 
     item: ContentItem
     sha256: str
+    size: int
     license_id: int
     license_origin: str
     source_uri: str
     config: str | None
     split: str | None
+    # Computed where the item was read, when a worker of a cluster read it (its content,
+    # then, was never sent here).
+    fingerprint: FingerprintResult | None = None
     source_id: int = 0
 
     def occurrence_facts(self, record_id: int) -> dict[str, Any]:
@@ -204,7 +208,7 @@ def _record_row(entry: Pending, fingerprint: dict[str, Any]) -> dict[str, Any]:
     rights it carries (JSON as text: the rows go to the driver as they are)."""
     rights = entry.item.rights
     fingerprint["sha256"] = entry.sha256
-    fingerprint["size_bytes"] = len(entry.item.data)
+    fingerprint["size_bytes"] = entry.size
     fingerprint["rights"] = json.dumps(rights.as_dict()) if rights is not None else None
     fingerprint["training_use"] = rights.training_use if rights is not None else None
     return fingerprint

@@ -17,6 +17,8 @@ from lineage.store.schema import Base
 
 # Parameters in one statement: under SQLite's default limit of 32,766 (PostgreSQL's is 65,535).
 MAX_PARAMETERS = 30_000
+# Rows from which PostgreSQL is sent them by COPY rather than in INSERT statements.
+COPY_AT_LEAST = 100
 # Rows deleted by one statement: a short IN list.
 DELETE_CHUNK = 500
 
@@ -38,7 +40,7 @@ def insert_rows(
         rows = _in_key_order(rows, columns, unique)
         updates = ", ".join(f"{name} = excluded.{name}" for name in columns if name not in unique)
         tail = f" ON CONFLICT ({', '.join(unique)}) DO UPDATE SET {updates}"
-    _insert_many(session, table, columns, rows, tail)
+    _insert_many(session, table, columns, rows, tail, unique)
 
 
 def insert_returning(
@@ -56,7 +58,8 @@ def insert_returning(
     if unique:
         rows = _in_key_order(rows, columns, unique)
         tail = f" ON CONFLICT ({', '.join(unique)}) DO NOTHING"
-    return _insert_many(session, table, columns, rows, f"{tail} RETURNING {', '.join(returning)}")
+    returning_tail = f"{tail} RETURNING {', '.join(returning)}"
+    return _insert_many(session, table, columns, rows, returning_tail, unique)
 
 
 def _in_key_order(rows: list[tuple], columns: Sequence[str], unique: Sequence[str]) -> list[tuple]:
@@ -70,14 +73,22 @@ def _in_key_order(rows: list[tuple], columns: Sequence[str], unique: Sequence[st
 
 
 def _insert_many(
-    session: Session, table: type[Base], columns: Sequence[str], rows: list[tuple], tail: str
+    session: Session,
+    table: type[Base],
+    columns: Sequence[str],
+    rows: list[tuple],
+    tail: str,
+    key: Sequence[str],
 ) -> list[tuple]:
     """Multi-row INSERTs of as many rows as the parameter limit lets one statement hold,
     ending in `tail`, and the rows they return if it has a RETURNING clause. Without one,
     SQLite runs a statement in one step, letting go of the GIL once for all its rows rather
     than once a row, as executemany does (threads that fingerprint meanwhile then take it
-    less often)."""
+    less often). On PostgreSQL, many rows go through COPY instead (`_copy_then_insert`),
+    inserted in the order of `key`."""
     connection = session.connection()
+    if connection.dialect.name == "postgresql" and len(rows) >= COPY_AT_LEAST:
+        return _copy_then_insert(connection, table, columns, rows, tail, key)
     marker = parameter_marker(connection)
     row_markers = f"({', '.join([marker] * len(columns))})"
     per_statement = max(1, MAX_PARAMETERS // len(columns))
@@ -91,6 +102,38 @@ def _insert_many(
         result = connection.exec_driver_sql(statement, tuple(v for row in chunk for v in row))
         if result.returns_rows:
             returned += [tuple(row) for row in result]
+    return returned
+
+
+def _copy_then_insert(
+    connection: Connection,
+    table: type[Base],
+    columns: Sequence[str],
+    rows: list[tuple],
+    tail: str,
+    key: Sequence[str],
+) -> list[tuple]:
+    """The rows streamed by COPY into a temporary table shaped like `table`'s columns, then
+    inserted from it by one statement ending in `tail` (COPY itself knows no ON CONFLICT
+    nor RETURNING). COPY sends no parameter per value, and the server parses no statement
+    of thousands of them."""
+    names = ", ".join(columns)
+    target = table.__tablename__
+    staging = f"copied_{target}"
+    order = f" ORDER BY {', '.join(key)}" if key else ""
+    cursor: Any = connection.connection.cursor()  # psycopg's, which has copy()
+    try:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {staging} AS SELECT {names} FROM {target} WITH NO DATA"
+        )
+        with cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(f"INSERT INTO {target} ({names}) SELECT {names} FROM {staging}{order}{tail}")
+        returned = [tuple(row) for row in cursor.fetchall()] if cursor.description else []
+        cursor.execute(f"DROP TABLE {staging}")
+    finally:
+        cursor.close()
     return returned
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from tests.conftest import make_document
+from tests.database_state import database_state
 from tests.postgres_server import fresh_database
 
 # The installed command, beside the interpreter running the tests.
@@ -35,37 +36,6 @@ def _corpus(folder: Path, documents: int, first: int = 0) -> Path:
 def _ingest(db_url: str, corpus: Path, dataset: str) -> subprocess.Popen[bytes]:
     command = [*LINEAGE, "--db", db_url, "ingest", corpus, "--dataset", dataset]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
-def _state(db_url: str) -> dict[str, object]:
-    """What an ingest leaves, independent of row ids and times."""
-    engine = create_engine(db_url)
-    with engine.connect() as connection:
-        if engine.dialect.name == "sqlite":
-            assert connection.execute(text("PRAGMA integrity_check")).one() == ("ok",)
-        occurrences = connection.execute(
-            text(
-                "SELECT datasets.name, occurrences.locator, records.sha256, licenses.spdx "
-                "FROM occurrences JOIN records ON records.id = occurrences.record_id "
-                "JOIN licenses ON licenses.id = occurrences.license_id "
-                "JOIN dataset_versions ON dataset_versions.id = occurrences.dataset_version_id "
-                "JOIN datasets ON datasets.id = dataset_versions.dataset_id ORDER BY 1, 2"
-            )
-        ).all()
-        versions = connection.execute(
-            text(
-                "SELECT datasets.name, version, manifest_hash, record_count, size_bytes "
-                "FROM dataset_versions JOIN datasets ON datasets.id = dataset_id ORDER BY 1"
-            )
-        ).all()
-        records = connection.execute(text("SELECT count(*), count(DISTINCT sha256) FROM records"))
-        state = {
-            "occurrences": [tuple(row) for row in occurrences],
-            "versions": [tuple(row) for row in versions],
-            "records": tuple(records.one()),
-        }
-    engine.dispose()
-    return state
 
 
 def _run_status(db_url: str) -> str:
@@ -92,7 +62,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, ob
     folder = _corpus(tmp_path_factory.mktemp("crash") / "corpus", 5000)
     database = f"sqlite:///{folder.parent / 'whole.db'}"
     _finished(_ingest(database, folder, "docs"))
-    return folder, _state(database)
+    return folder, database_state(database)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -173,7 +143,7 @@ def test_an_ingest_killed_then_run_again_leaves_what_an_uninterrupted_one_does(
     assert _run_status(database) in ("not started", "running")  # killed before it ended
 
     _finished(_ingest(database, folder, "docs"))
-    assert _state(database) == expected
+    assert database_state(database) == expected
     verified = subprocess.run(
         [*LINEAGE, "--db", database, "verify", "--json"], capture_output=True, check=False
     )
@@ -200,7 +170,7 @@ def test_an_ingest_killed_while_writing_a_commit_loses_nothing(
     assert _run_status(f"sqlite:///{database}") in ("not started", "running")
 
     _finished(_ingest(f"sqlite:///{database}", folder, "docs"))
-    assert _state(f"sqlite:///{database}") == expected
+    assert database_state(f"sqlite:///{database}") == expected
 
 
 @pytest.mark.parametrize("ingests", [2, 4])
@@ -215,4 +185,4 @@ def test_ingests_at_once_into_one_database_lose_and_duplicate_nothing(
     with ThreadPoolExecutor(ingests) as pool:
         processes = [_ingest(together, folder, f"d{i}") for i, folder in enumerate(corpora)]
         list(pool.map(_finished, processes))
-    assert _state(together) == _state(apart)
+    assert database_state(together) == database_state(apart)
