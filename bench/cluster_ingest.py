@@ -30,8 +30,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
@@ -58,6 +60,7 @@ def main() -> None:
         corpus = generate(root / "corpus", args.documents)
         (root / "postgres").mkdir()
         server = stack.enter_context(postgres_server(root / "postgres"))
+        postgres_data = root / "postgres" / "data"
         clusters = {}
         for workers in (1, 2):
             (root / f"dask{workers}").mkdir()
@@ -74,7 +77,8 @@ def main() -> None:
         for _ in range(args.repeats):
             for name, engine in runs.items():
                 last_database = fresh_database(server)
-                timings[name].append(ingest(last_database, corpus, engine, worker_pids[name]))
+                timing = ingest(last_database, corpus, engine, worker_pids[name], postgres_data)
+                timings[name].append(timing)
         report(args.documents, timings)
         print()
         sizes(last_database, corpus, root)
@@ -100,37 +104,68 @@ def generate(folder: Path, documents: int) -> Path:
     return folder
 
 
+@dataclass
 class Timing:
-    def __init__(self, wall: float, command_cpu: float, worker_cpu: float) -> None:
-        self.wall, self.command_cpu, self.worker_cpu = wall, command_cpu, worker_cpu
+    wall: float
+    command_cpu: float
+    worker_cpu: float
+    server_cpu: float
 
 
-def ingest(database: str, corpus: Path, engine: list[str], workers: list[int]) -> Timing:
+class ServerCpu:
+    """CPU seconds of the PostgreSQL server's processes while it is open: its backends end
+    with their connections, so they are sampled every few milliseconds."""
+
+    def __init__(self, data: Path) -> None:
+        self.postmaster = psutil.Process(int((data / "postmaster.pid").read_text().split()[0]))
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._sample)
+
+    def __enter__(self) -> ServerCpu:
+        self._sample_once()
+        self.first = dict(self.last)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.thread.join()
+        self._sample_once()
+
+    def _sample(self) -> None:
+        while not self.done.wait(0.005):
+            self._sample_once()
+
+    def _sample_once(self) -> None:
+        for process in [self.postmaster, *self.postmaster.children()]:
+            try:
+                times = process.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            self.last[process.pid] = times.user + times.system
+
+    @property
+    def seconds(self) -> float:
+        return sum(value - self.first.get(pid, 0.0) for pid, value in self.last.items())
+
+
+def ingest(
+    database: str, corpus: Path, engine: list[str], workers: list[int], data: Path
+) -> Timing:
+    command = [LINEAGE, "--db", database, "ingest", corpus, "--dataset", "d", "--license"]
     before_children = resource.getrusage(resource.RUSAGE_CHILDREN)
     before_workers = worker_cpu(workers)
-    started = time.perf_counter()
-    subprocess.run(
-        [
-            LINEAGE,
-            "--db",
-            database,
-            "ingest",
-            corpus,
-            "--dataset",
-            "d",
-            "--license",
-            "MIT",
-            *engine,
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    wall = time.perf_counter() - started
+    with ServerCpu(data) as server:
+        started = time.perf_counter()
+        subprocess.run([*command, "MIT", *engine], check=True, stdout=subprocess.DEVNULL)
+        wall = time.perf_counter() - started
     after_children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    command = (after_children.ru_utime - before_children.ru_utime) + (
+    command_cpu = (after_children.ru_utime - before_children.ru_utime) + (
         after_children.ru_stime - before_children.ru_stime
     )
-    return Timing(wall, command, worker_cpu(workers) - before_workers)
+    return Timing(wall, command_cpu, worker_cpu(workers) - before_workers, server.seconds)
 
 
 def worker_cpu(pids: list[int]) -> float:
@@ -148,18 +183,23 @@ def report(documents: int, timings: dict[str, list[Timing]]) -> None:
     print(f"ingest of {documents:,} short documents into PostgreSQL, whole process,")
     print(f"median of {len(next(iter(timings.values())))} runs, min-max in brackets\n")
     baseline = statistics.median(t.wall for t in timings["one process"])
-    print(f"  {'':<20} {'seconds':>20} {'docs/s':>8} {'ratio':>6} {'command':>8} {'workers':>8}")
+    header = ("seconds", "docs/s", "ratio", "command", "workers", "server")
+    print(f"  {'':<20} {header[0]:>20} {header[1]:>8} {header[2]:>6}", end="")
+    print("".join(f" {name:>8}" for name in header[3:]))
     for name, runs in timings.items():
         walls = [run.wall for run in runs]
         wall = statistics.median(walls)
         per_million = 1e6 / documents
-        command = statistics.median(run.command_cpu for run in runs) * per_million
-        workers = statistics.median(run.worker_cpu for run in runs) * per_million
+        cpu = [
+            statistics.median(getattr(run, kind) for run in runs) * per_million
+            for kind in ("command_cpu", "worker_cpu", "server_cpu")
+        ]
         print(
             f"  {name:<20} {wall:7.2f} [{min(walls):.2f}-{max(walls):.2f}] "
-            f"{documents / wall:8.0f} {baseline / wall:5.2f}x {command:8.0f} {workers:8.0f}"
+            f"{documents / wall:8.0f} {baseline / wall:5.2f}x"
+            + "".join(f" {value:8.0f}" for value in cpu)
         )
-    print("  (command and workers: CPU seconds per million documents)")
+    print("  (command, workers, PostgreSQL server: CPU seconds per million documents)")
 
 
 def sizes(database: str, corpus: Path, root: Path) -> None:

@@ -7,7 +7,7 @@ content left out: its hash, size and fingerprints instead, and a text's first ch
 for the language sample. This process takes the shards back in order and stores them as it
 stores what it reads itself, so the database ends as a single-process run leaves it.
 
-A file too large to be read whole on a worker (`SHARD_BYTES`) is read here, in the order
+A file too large to be read whole on a worker (`WORKER_FILE_BYTES`) is read here, in the order
 of the corpus, and only its fingerprints are computed on the cluster, a chunk at a time.
 """
 
@@ -31,9 +31,13 @@ from lineage.vocabulary import RecordKind
 
 SCHEME = "dask"
 # A shard closes at this much file content or this many files: enough work to outweigh a
-# task's round trip (a few milliseconds), little enough that shards spread over the workers.
-SHARD_BYTES = 1 << 25
-SHARD_FILES = 512
+# task's round trip (a few milliseconds), little enough that shards spread over the workers
+# and the first comes back soon.
+SHARD_BYTES = 1 << 22
+SHARD_FILES = 256
+# A larger file is read by the command itself, not on a worker: a worker holds what it read
+# of a shard until it is sent back.
+WORKER_FILE_BYTES = 1 << 25
 # Shards in flight per worker thread: one running, one queued behind it.
 SHARDS_PER_THREAD = 2
 # How long to wait for a scheduler that does not answer.
@@ -107,11 +111,11 @@ def read_on_workers(
     params: TextFingerprintParams,
 ) -> Iterator[tuple[CorpusFile, FileRead | None]]:
     """Each file of `files` in order, with what a worker read of it; None for a file too
-    large for a shard, which the caller reads itself."""
+    large for a worker, which the caller reads itself."""
     in_flight = max(1, executor.threads) * SHARDS_PER_THREAD
     waiting: deque[tuple[list[CorpusFile], Future[list[FileRead]] | None]] = deque()
     for shard in _shards(files):
-        if len(shard) == 1 and shard[0].size > SHARD_BYTES:
+        if len(shard) == 1 and shard[0].size > WORKER_FILE_BYTES:
             waiting.append((shard, None))
         else:
             waiting.append((shard, executor.submit(read_shard, shard, options, params)))

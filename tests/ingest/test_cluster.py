@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from lineage.ingest.cluster import SHARD_BYTES
+from lineage.ingest.cluster import WORKER_FILE_BYTES
 from tests.conftest import make_document
 from tests.dask_cluster import dask_cluster
 from tests.database_state import database_state
@@ -34,7 +34,7 @@ def dask_scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample corpus (folders, archives, images, a web archive, cards, a file that fails)
-    beside generated texts, one of them a file too large for a shard."""
+    beside generated texts, one of them a file too large for a worker."""
     folder = tmp_path_factory.mktemp("corpus")
     texts = folder / "texts"
     texts.mkdir()
@@ -43,7 +43,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = make_document(7, words=400)
     with (folder / "large.jsonl").open("w") as large:
         number = 0
-        while large.tell() <= SHARD_BYTES:
+        while large.tell() <= WORKER_FILE_BYTES:
             large.write(json.dumps({"text": f"{base} {number}", "license": "CC0-1.0"}) + "\n")
             number += 1
     return folder
