@@ -29,8 +29,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from fastwarc.warc import ArchiveIterator as FastIterator
-from fastwarc.warc import WarcRecordType
+from fastwarc.warc import ArchiveIterator as FastIterator, WarcRecordType
 from resiliparse.extract.html2text import extract_plain_text
 from trafilatura import extract
 from warcio.archiveiterator import ArchiveIterator as WarcioIterator

@@ -8,15 +8,18 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
+import lineage.store
 from lineage.errors import LineageError
-from lineage.store.engine import URL_ENV_VAR, connect, session_scope
+from lineage.store.driver import URL_ENV_VAR, DriverConnection, open_at_head
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 EXIT_USER_ERROR = 1
 EXIT_PARTIAL = 2
@@ -78,7 +81,8 @@ class LineageGroup(click.Group):
 
 
 class AppState:
-    """What every command shares: the database URL and, once opened, its engine."""
+    """What every command shares: the database URL and, once opened, its engine. SQLAlchemy
+    and the store are loaded only by the commands that open the engine."""
 
     def __init__(self, url: str | None) -> None:
         self.url = url
@@ -87,13 +91,28 @@ class AppState:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = connect(self.url)
+            self._engine = lineage.store.connect(self.url)
         return self._engine
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with session_scope(self.engine) as session:
+        with lineage.store.session_scope(self.engine) as session:
             yield session
+
+    @contextmanager
+    def reader(self) -> Iterator[Session | DriverConnection]:
+        """Where a one-off read goes: a SQLite file at the latest schema is read through its
+        driver alone, anything else through a session (the database opened, and upgraded, as
+        every command opens it)."""
+        driver = open_at_head(self.url) if self._engine is None else None
+        if driver is None:
+            with self.session() as session:
+                yield session
+            return
+        try:
+            yield driver
+        finally:
+            driver.close()
 
 
 pass_state = click.make_pass_decorator(AppState)
@@ -123,6 +142,8 @@ def print_json(data: Any) -> None:
 
 
 def console() -> Console:
+    from rich.console import Console  # deferred: a lookup answering in JSON never needs it
+
     return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
 
 

@@ -22,7 +22,7 @@ cli.add_lazy_commands(
         "model": "cli.models:model_group",
         "models": "cli.models:models",
         "trained": "cli.queries:trained",
-        "lookup": "cli.queries:lookup",
+        "lookup": "cli.lookup:lookup",
         "export": "cli.export:export",
         "sql": "cli.sql:sql",
     }

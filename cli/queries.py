@@ -1,24 +1,19 @@
-"""`lineage trained` and `lineage lookup`: the two questions the tool answers."""
+"""`lineage trained`: what data trained a model."""
 
 from __future__ import annotations
 
 import sys
 from collections import Counter
-from pathlib import Path
 
 import click
 from rich.table import Table
 
 from cli.app import EXIT_BLOCKED, AppState, console, count_of, json_option, pass_state, print_json
-from lineage.errors import InputError
 from lineage.query import (
     USES,
-    Match,
     TrainingDataReport,
     UseVerdict,
     describe_path,
-    lookup_path,
-    lookup_text,
     trained_on,
     use_verdict,
 )
@@ -108,52 +103,3 @@ def _source_lines(use: DatasetUse, shown: int = 3) -> str:
     if len(records) > shown:
         lines.append(f"+{len(records) - shown} more")
     return "\n".join(lines)
-
-
-@click.command()
-@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--text", help="Look up this text instead of files.")
-@json_option
-@pass_state
-def lookup(state: AppState, files: tuple[Path, ...], text: str | None, as_json: bool) -> None:
-    """Which datasets and models contain FILES (texts or images) or a near duplicate of them."""
-    if bool(files) == (text is not None):
-        raise InputError("give FILE... or --text TEXT, not both")
-    if text is not None and not text.strip():
-        raise InputError("--text is empty")
-    with state.session() as session:
-        if text is not None:
-            results = {"--text": lookup_text(session, text)}
-        else:
-            results = {str(path): lookup_path(session, path) for path in files}
-    if as_json:
-        print_json(
-            [
-                {"input": name, "matches": [m.as_dict() for m in matches]}
-                for name, matches in results.items()
-            ]
-        )
-        return
-    for name, matches in results.items():
-        _print_matches(name, matches)
-
-
-def _print_matches(name: str, matches: list[Match]) -> None:
-    out = console()
-    if not matches:
-        out.print(f"{name}: no match")
-        return
-    out.print(f"{name}: {len(matches)} match(es)")
-    table = Table("similarity", "record", "found in", "models")
-    for match in matches:
-        table.add_row(
-            "exact" if match.exact else f"{match.similarity:.2f}",
-            match.sha256[:12],
-            "\n".join(
-                f"{loc.dataset}@{loc.version}: {loc.locator} [{loc.license}]"
-                for loc in match.locations
-            ),
-            "\n".join(f"{model} ({'; '.join(paths)})" for model, paths in match.models.items())
-            or "none",
-        )
-    out.print(table)

@@ -32,41 +32,46 @@ True
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+import lazy_loader
 
 if TYPE_CHECKING:
-    from lineage.export import EXPORTERS, export_model
-    from lineage.fetch import CrawlOptions
-    from lineage.ingest import IngestOptions, IngestSummary, crawl_and_ingest, ingest_paths
+    from lineage.export import EXPORTERS as EXPORTERS, export_model as export_model
+    from lineage.fetch import CrawlOptions as CrawlOptions
+    from lineage.ingest import (
+        IngestOptions as IngestOptions,
+        IngestSummary as IngestSummary,
+        crawl_and_ingest as crawl_and_ingest,
+        ingest_paths as ingest_paths,
+    )
     from lineage.query import (
-        audit_licenses,
-        dataset_overlap,
-        describe_dataset,
-        list_datasets,
-        list_models,
-        lookup_image,
-        lookup_path,
-        lookup_text,
-        trained_on,
-        use_verdict,
+        audit_licenses as audit_licenses,
+        dataset_overlap as dataset_overlap,
+        describe_dataset as describe_dataset,
+        list_datasets as list_datasets,
+        list_models as list_models,
+        lookup_image as lookup_image,
+        lookup_path as lookup_path,
+        lookup_text as lookup_text,
+        trained_on as trained_on,
+        use_verdict as use_verdict,
     )
     from lineage.registry import (
-        ModelRegistration,
-        delete_dataset,
-        derive_dataset,
-        register_model,
+        ModelRegistration as ModelRegistration,
+        delete_dataset as delete_dataset,
+        derive_dataset as derive_dataset,
+        register_model as register_model,
     )
-    from lineage.store import connect, session_scope
+    from lineage.store import connect as connect, session_scope as session_scope
 
-# Each public name, by the module it lives in.
-_HOMES = {
-    name: module
-    for module, names in {
-        "lineage.export": ("EXPORTERS", "export_model"),
-        "lineage.fetch": ("CrawlOptions",),
-        "lineage.ingest": ("IngestOptions", "IngestSummary", "crawl_and_ingest", "ingest_paths"),
-        "lineage.query": (
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "export": ["EXPORTERS", "export_model"],
+        "fetch": ["CrawlOptions"],
+        "ingest": ["IngestOptions", "IngestSummary", "crawl_and_ingest", "ingest_paths"],
+        "query": [
             "audit_licenses",
             "dataset_overlap",
             "describe_dataset",
@@ -77,45 +82,8 @@ _HOMES = {
             "lookup_text",
             "trained_on",
             "use_verdict",
-        ),
-        "lineage.registry": (
-            "ModelRegistration",
-            "delete_dataset",
-            "derive_dataset",
-            "register_model",
-        ),
-        "lineage.store": ("connect", "session_scope"),
-    }.items()
-    for name in names
-}
-__all__ = [
-    "EXPORTERS",
-    "CrawlOptions",
-    "IngestOptions",
-    "IngestSummary",
-    "ModelRegistration",
-    "audit_licenses",
-    "connect",
-    "crawl_and_ingest",
-    "dataset_overlap",
-    "delete_dataset",
-    "derive_dataset",
-    "describe_dataset",
-    "export_model",
-    "ingest_paths",
-    "list_datasets",
-    "list_models",
-    "lookup_image",
-    "lookup_path",
-    "lookup_text",
-    "register_model",
-    "session_scope",
-    "trained_on",
-    "use_verdict",
-]
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
-        raise AttributeError(f"module 'lineage' has no attribute {name!r}")
-    return getattr(import_module(_HOMES[name]), name)
+        ],
+        "registry": ["ModelRegistration", "delete_dataset", "derive_dataset", "register_model"],
+        "store": ["connect", "session_scope"],
+    },
+)

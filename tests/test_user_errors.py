@@ -33,3 +33,12 @@ def test_a_malformed_licence_expression_is_refused_and_nothing_is_recorded(run_c
         "ingest", "sample_data/qa-pairs.jsonl", "--dataset", "qa", "--license", "Our Terms"
     )
     assert kept.exit_code == 0 and "LicenseRef-Our-Terms" in kept.output
+
+
+def test_a_file_that_is_no_database_is_one_line(tmp_path):
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(bytes(range(256)) * 20)
+    for args in (("lookup", "--text", "a heron at dawn"), ("datasets",)):
+        result = CliRunner().invoke(cli, ["--db", f"sqlite:///{garbage}", *args])
+        assert result.exit_code == 1
+        assert result.output == "Error: cannot open the lineage database: file is not a database\n"

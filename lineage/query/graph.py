@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
-from lineage.query.scope import NO_SPLIT, SplitChoice
+from lineage.query.splits import NO_SPLIT, SplitChoice
+from lineage.store.driver import DriverConnection, driver_of
 from lineage.store.lineage_tables import LineageTables, read_lineage_tables
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 BASE_MODEL, DERIVED_DATASET = "base-model", "derived-dataset"
 
@@ -69,8 +72,9 @@ class LineageGraph:
     input_splits: Mapping[tuple[int, int], SplitChoice] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, session: Session) -> LineageGraph:
-        return cls.from_tables(read_lineage_tables(session))
+    def load(cls, database: Session | DriverConnection) -> LineageGraph:
+        """The graph as the session sees it, what it has not yet written included."""
+        return cls.from_tables(read_lineage_tables(driver_of(database)))
 
     @classmethod
     def from_tables(cls, tables: LineageTables) -> LineageGraph:

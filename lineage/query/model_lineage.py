@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from lineage.licenses import UNKNOWN_LICENSE
 from lineage.query.graph import LineageGraph
-from lineage.query.scope import SplitChoice
+from lineage.query.splits import SplitChoice
 from lineage.query.summary_facts import collection_dates, modality_totals
 from lineage.query.training_data import DatasetUse, TrainingDataReport, dataset_use, trained_on
 from lineage.store import find_model, resolve_dataset_version

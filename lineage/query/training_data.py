@@ -12,7 +12,8 @@ from lineage.licenses import license_facts
 from lineage.query.graph import InclusionPath, LineageGraph, describe_path
 from lineage.query.license_audit import audit_version
 from lineage.query.safety import SafetyCheck, latest_check
-from lineage.query.scope import Scope, SplitChoice, in_scope
+from lineage.query.scope import Scope, in_scope
+from lineage.query.splits import SplitChoice
 from lineage.store import find_model
 from lineage.store.schema import (
     Dataset,

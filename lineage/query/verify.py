@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lineage.store.bulk import driver_rows
+from lineage.store.driver import driver_of
 from lineage.store.events import event_hash, occurrence_digest
 from lineage.store.manifest import merkle_root
 from lineage.store.schema import DatasetVersion, Event
@@ -92,7 +92,7 @@ def _check_version(
     session: Session, version: DatasetVersion, logged: dict[str, Any] | None, result: Verification
 ) -> None:
     ref = version.ref
-    root = merkle_root(sha for (sha,) in driver_rows(session, _VERSION_RECORDS, (version.id,)))
+    root = merkle_root(sha for (sha,) in driver_of(session).rows(_VERSION_RECORDS, (version.id,)))
     digest, occurrences = occurrence_digest(session, version.id)
     found = result.findings
     if version.manifest_hash is not None and version.manifest_hash != root:

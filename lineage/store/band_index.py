@@ -7,7 +7,7 @@ texts. Band keys are hashes, so a run cuts them by their top bits into buckets o
 `BUCKET_PAIRS` pairs, one row each; the row's id is the run's id and the bucket's number
 (`run << 32 | bucket`), so finding a key in a run is one primary-key lookup with nothing to
 read first. When a level holds `FANOUT` runs they are merged into one of the next level, so
-a lookup reads one bucket per probe key in each of a few runs.
+a lookup reads one bucket per probe key in each of a few runs (`lineage.store.band_buckets`).
 
 Records are never deleted, so runs need no tombstones. Band keys mix in their band number,
 so a key alone finds the texts that share that band.
@@ -17,19 +17,18 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
 
 import numpy as np
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from lineage.store.bulk import insert_rows, rows_in
+from lineage.store.band_buckets import BUCKET_SHIFT, INT64, buckets
+from lineage.store.bulk import insert_rows
 from lineage.store.schema import LshPage, LshSegment
 
 # Pairs per bucket on average: at 16 bytes each, the fullest buckets of a run still fit in
 # one 4 KB database page.
 BUCKET_PAIRS = 192
-BUCKET_SHIFT = 32  # a bucket row's id is its run's id shifted by this, plus its number
 FANOUT = 4
 # A run's level follows from its size (level n holds about LEVEL_BASE x FANOUT^n pairs), so
 # runs of any origin (a batch, a merge, a migration) sit among runs of their size.
@@ -38,45 +37,14 @@ LEVEL_BASE = 1 << 12
 # whatever the runs' size.
 MERGE_RANGE_PAIRS = 1 << 20
 INSERT_ROWS = 1024
-_INT64 = np.dtype("<i8")
-_RUNS = "SELECT id, bits FROM lsh_segments"
-_RUN_IDS = "SELECT id FROM lsh_segments"
 
 
 def add_run(session: Session, keys: np.ndarray, record_ids: np.ndarray) -> None:
     """Index these (key, record id) pairs, in any order: one new run, then the merges it
     makes due. Runs in the session's transaction, so a batch and its index commit together."""
     if len(keys):
-        _write_segment(session, np.asarray(keys, _INT64), np.asarray(record_ids, _INT64))
+        _write_segment(session, np.asarray(keys, INT64), np.asarray(record_ids, INT64))
         _merge_full_levels(session)
-
-
-def candidates(session: Session, keys: Sequence[int]) -> set[int]:
-    """Ids of the records with any of these band keys: the buckets that would hold them are
-    read from every run, their keys first, then the record ids of the few that do hold one.
-
-    Runs are read by separate statements, between which another ingest may merge some. Runs
-    are written whole and never change, and ids are never reused (a merge writes its run
-    before it deletes the ones it replaces), so what was read is complete if every run it
-    came from still exists afterwards; else the lookup is redone on the runs as they are."""
-    # Sorted, for searchsorted; np.unique and np.isin would import numpy.ma (15 ms) in a lookup.
-    probe = np.sort(np.asarray(keys, dtype=_INT64))
-    if not probe.size:
-        return set()
-    connection = session.connection()
-    while True:
-        runs = connection.exec_driver_sql(_RUNS).all()
-        wanted = sorted({row for run, bits in runs for row in _bucket_rows(run, bits, probe)})
-        found = _hits(_read_rows(session, "keys", wanted), probe)
-        id_rows = _read_rows(session, "record_ids", sorted(found))
-        still_there = {run for (run,) in connection.exec_driver_sql(_RUN_IDS)}
-        if all(run in still_there for run, _ in runs):
-            break
-    return {
-        record_id
-        for row, record_ids in id_rows
-        for record_id in np.frombuffer(record_ids, _INT64)[found[row]].tolist()
-    }
 
 
 def entry_count(session: Session) -> int:
@@ -92,41 +60,6 @@ def bucket_bits(entries: int) -> int:
     """How many top bits of a key number its bucket in a run of this many pairs."""
     bits = max(0, math.ceil(math.log2(entries / BUCKET_PAIRS))) if entries > BUCKET_PAIRS else 0
     return min(bits, BUCKET_SHIFT)  # a bucket number must not reach into the next run's ids
-
-
-def _buckets(keys: np.ndarray, bits: int) -> np.ndarray:
-    """The bucket of each key: its top `bits` bits, as an unsigned number."""
-    if bits == 0:
-        return np.zeros(len(keys), np.int64)
-    return (keys.view(np.uint64) >> np.uint64(64 - bits)).astype(np.int64)
-
-
-def _bucket_rows(run: int, bits: int, keys: np.ndarray) -> set[int]:
-    return set(((run << BUCKET_SHIFT) + _buckets(keys, bits)).tolist())
-
-
-def _hits(rows: list[tuple[int, bytes]], probe: np.ndarray) -> dict[int, np.ndarray]:
-    """For each bucket row holding any probe key, where in it they are: tested for all rows
-    at once, then traced back to their rows."""
-    keys = np.frombuffer(b"".join(bucket_keys for _, bucket_keys in rows), _INT64)
-    ends = np.cumsum([len(bucket_keys) // _INT64.itemsize for _, bucket_keys in rows])
-    positions = np.flatnonzero(_members(keys, probe))
-    owners = np.searchsorted(ends, positions, "right")
-    found: dict[int, list[int]] = defaultdict(list)
-    for owner, position in zip(owners.tolist(), positions.tolist(), strict=True):
-        found[rows[owner][0]].append(position - (int(ends[owner - 1]) if owner else 0))
-    return {row: np.asarray(hits, np.int64) for row, hits in found.items()}
-
-
-def _members(values: np.ndarray, sorted_probe: np.ndarray) -> np.ndarray:
-    """Which of `values` are in `sorted_probe`."""
-    positions = np.minimum(np.searchsorted(sorted_probe, values), len(sorted_probe) - 1)
-    return sorted_probe[positions] == values
-
-
-def _read_rows(session: Session, column: str, rows: list[int]) -> list[tuple[int, bytes]]:
-    """(row id, `column`) of these bucket rows that exist."""
-    return rows_in(session, f"SELECT id, {column} FROM lsh_pages WHERE id IN ({{}})", rows)
 
 
 def _write_segment(session: Session, keys: np.ndarray, record_ids: np.ndarray) -> None:
@@ -147,17 +80,17 @@ def _write_buckets(
     session: Session, segment_id: int, bits: int, keys: np.ndarray, record_ids: np.ndarray
 ) -> None:
     """Pairs of a run, a row per bucket of the top `bits` bits of their keys."""
-    buckets = _buckets(keys, bits)
+    numbers = buckets(keys, bits)
     # numpy sorts 16-bit integers by radix, in linear time, and most runs have that few buckets.
-    order = np.argsort(buckets.astype(np.uint16) if bits <= 16 else buckets, kind="stable")
-    keys, record_ids, buckets = keys[order], record_ids[order], buckets[order]
+    order = np.argsort(numbers.astype(np.uint16) if bits <= 16 else numbers, kind="stable")
+    keys, record_ids, numbers = keys[order], record_ids[order], numbers[order]
     del order
-    starts = np.flatnonzero(np.diff(buckets, prepend=-1)).tolist()
+    starts = np.flatnonzero(np.diff(numbers, prepend=-1)).tolist()
     ends = [*starts[1:], len(keys)]
     base = segment_id << BUCKET_SHIFT
     for first in range(0, len(starts), INSERT_ROWS):  # a few MB of rows at a time
         rows = [
-            (base + int(buckets[start]), keys[start:end].tobytes(), record_ids[start:end].tobytes())
+            (base + int(numbers[start]), keys[start:end].tobytes(), record_ids[start:end].tobytes())
             for start, end in zip(
                 starts[first : first + INSERT_ROWS], ends[first : first + INSERT_ROWS], strict=True
             )
@@ -231,10 +164,10 @@ def _range_of_run(
         bucket = part >> (range_bits - run_bits)
         where = _rows_of(run, bucket, bucket + 1)
     stored = session.execute(select(LshPage.keys, LshPage.record_ids).where(*where)).all()
-    keys = np.frombuffer(b"".join(row[0] for row in stored), _INT64)
-    record_ids = np.frombuffer(b"".join(row[1] for row in stored), _INT64)
+    keys = np.frombuffer(b"".join(row[0] for row in stored), INT64)
+    record_ids = np.frombuffer(b"".join(row[1] for row in stored), INT64)
     if run_bits < range_bits:
-        inside = _buckets(keys, range_bits) == part
+        inside = buckets(keys, range_bits) == part
         keys, record_ids = keys[inside], record_ids[inside]
     return keys, record_ids
 

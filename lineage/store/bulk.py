@@ -13,10 +13,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, delete
 from sqlalchemy.orm import Session
 
+from lineage.store.driver import MAX_PARAMETERS, driver_of
 from lineage.store.schema import Base
 
-# Parameters in one statement: under SQLite's default limit of 32,766 (PostgreSQL's is 65,535).
-MAX_PARAMETERS = 30_000
 # Rows from which PostgreSQL is sent them by COPY rather than in INSERT statements.
 COPY_AT_LEAST = 100
 # Rows deleted by one statement: a short IN list.
@@ -89,7 +88,7 @@ def _insert_many(
     connection = session.connection()
     if connection.dialect.name == "postgresql" and len(rows) >= COPY_AT_LEAST:
         return _copy_then_insert(connection, table, columns, rows, tail, key)
-    marker = parameter_marker(connection)
+    marker = driver_of(session).marker
     row_markers = f"({', '.join([marker] * len(columns))})"
     per_statement = max(1, MAX_PARAMETERS // len(columns))
     returned: list[tuple] = []
@@ -146,38 +145,6 @@ def driver_value(session: Session, column: ColumnElement[Any]) -> Callable[[Any]
 
 def _as_it_is(value: Any) -> Any:
     return value
-
-
-def driver_rows(session: Session, query: str, parameters: tuple[Any, ...]) -> list[tuple]:
-    """The rows of `query`, whose `{marker}`s are where `parameters` go in the driver's style:
-    for one-off statements, which SQLAlchemy would compile afresh in every process."""
-    connection = session.connection()
-    statement = query.format(marker=parameter_marker(connection))
-    return [tuple(row) for row in connection.exec_driver_sql(statement, parameters)]
-
-
-def rows_in(session: Session, query: str, values: Sequence[Any]) -> list[tuple]:
-    """The rows of `query`, whose `{}` is where the parameters of an IN list go, for these
-    values, in as few statements as the parameter limit allows. Straight to the driver's own
-    cursor, in the session's transaction: SQLAlchemy would compile the statement afresh for
-    every length of list, which a one-shot lookup pays in full."""
-    connection = session.connection()
-    marker = parameter_marker(connection)
-    cursor = connection.connection.cursor()
-    found: list[tuple] = []
-    try:
-        for start in range(0, len(values), MAX_PARAMETERS):
-            chunk = tuple(values[start : start + MAX_PARAMETERS])
-            cursor.execute(query.format(", ".join([marker] * len(chunk))), chunk)
-            found += cursor.fetchall()
-    finally:
-        cursor.close()
-    return found
-
-
-def parameter_marker(connection: Connection) -> str:
-    """How the driver marks a parameter in SQL it is given directly: `?` (sqlite3) or `%s`."""
-    return "?" if connection.dialect.paramstyle == "qmark" else "%s"
 
 
 def delete_ids(session: Session, table: type[Base], ids: Sequence[int]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,29 +12,21 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
 from lineage.errors import LineageError
+from lineage.store.driver import SCHEMA_REVISION, SQLITE_BUSY_TIMEOUT_MS, database_url
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-DEFAULT_URL = "sqlite:///lineage.db"
-URL_ENV_VAR = "LINEAGE_DB"
-SQLITE_BUSY_TIMEOUT_MS = 30_000
-SCHEMA_REVISION = "0009"
 # How long a command waits for another that is creating the same new database's schema.
 MIGRATION_WAIT_SECONDS = 30.0
 # The PostgreSQL advisory lock that migrations take: any fixed 64-bit key ("lineage" in ASCII).
 MIGRATION_LOCK_KEY = int.from_bytes(b"lineage", "big")
 ALEMBIC_VERSION_TABLE = "alembic_version"
-
-
-def database_url(url: str | None = None) -> str:
-    """The URL to use: the explicit one, else `$LINEAGE_DB`, else `lineage.db` here."""
-    return url or os.environ.get(URL_ENV_VAR) or DEFAULT_URL
 
 
 def connect(url: str | None = None, *, upgrade: bool = True) -> Engine:
@@ -129,9 +120,10 @@ def upgrade_to_head(engine: Engine) -> None:
             if current_revision(engine) != SCHEMA_REVISION:
                 _upgrade(engine)
             return
-        except (OperationalError, ProgrammingError) as exc:
+        except DatabaseError as exc:
             # A command opening a database another is migrating: the lock makes it wait, but
             # SQLite may answer "locked" past its busy timeout; it tries again until the head.
+            # Anything else (a file that is no database) is the user's to hear of.
             racing = "already exists" in str(exc.orig) or "locked" in str(exc.orig)
             if not racing or time.monotonic() > deadline:
                 raise LineageError(f"cannot open the lineage database: {exc.orig}") from exc

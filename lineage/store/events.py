@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from lineage.store.bulk import driver_rows
+from lineage.store.driver import driver_of
 from lineage.store.rows import utc_now
 from lineage.store.schema import Event
 from lineage.vocabulary import EventKind
@@ -77,7 +77,7 @@ def occurrence_digest(session: Session, version_id: int) -> tuple[str, int]:
     each record is, under which licence, from which source), and how many there are."""
     digest = hashlib.sha256()
     count = 0
-    for row in driver_rows(session, _OCCURRENCE_FACTS, (version_id,)):
+    for row in driver_of(session).rows(_OCCURRENCE_FACTS, (version_id,)):
         line = "\t".join("" if value is None else str(value) for value in row)
         digest.update(line.encode("utf-8", "surrogateescape") + b"\n")
         count += 1

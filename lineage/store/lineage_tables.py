@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
+from lineage.store.driver import DriverConnection
 
 _MODELS = "SELECT id, name FROM models"
 _VERSIONS = (
@@ -37,14 +37,8 @@ class LineageTables:
     training_inputs: list[tuple[int, int, list[str] | None]]
 
 
-def read_lineage_tables(session: Session) -> LineageTables:
-    """The tables as the session sees them, what it has not yet written included."""
-    session.flush()
-    connection = session.connection()
-
-    def rows(query: str) -> list[tuple]:
-        return [tuple(row) for row in connection.exec_driver_sql(query)]
-
+def read_lineage_tables(driver: DriverConnection) -> LineageTables:
+    rows = driver.rows
     return LineageTables(
         models=rows(_MODELS),
         versions=rows(_VERSIONS),

@@ -1,6 +1,6 @@
 """The queries of a near-duplicate lookup, written for the driver: a lookup is one-off, and
-SQLAlchemy would compile each statement afresh in every process, some milliseconds apiece
-for ORM ones."""
+SQLAlchemy would take longer to import, and to compile each statement afresh in every
+process, than the database takes to answer."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from lineage.store.bulk import driver_rows, rows_in
+from lineage.store.driver import DriverConnection
 
 _TEXT_COLUMNS = "SELECT id, sha256, text_sha256, minhash FROM records"
 _TEXT_EXACT = _TEXT_COLUMNS + " WHERE sha256 = {marker} OR text_sha256 = {marker}"
@@ -36,36 +34,40 @@ _LOCATIONS = (
 TextRow = tuple[int, str, str | None, bytes | None]
 
 
-def texts_matching_exactly(session: Session, sha256: str, text_sha256: str) -> list[TextRow]:
+def texts_matching_exactly(
+    driver: DriverConnection, sha256: str, text_sha256: str
+) -> list[TextRow]:
     """Texts with these bytes, or this normalised text."""
-    return driver_rows(session, _TEXT_EXACT, (sha256, text_sha256))
+    return driver.rows(_TEXT_EXACT, (sha256, text_sha256))
 
 
-def texts_by_id(session: Session, record_ids: Sequence[int]) -> list[TextRow]:
-    return rows_in(session, _TEXT_BY_ID, record_ids)
+def texts_by_id(driver: DriverConnection, record_ids: Sequence[int]) -> list[TextRow]:
+    return driver.rows_in(_TEXT_BY_ID, record_ids)
 
 
-def fingerprint_params_of(session: Session, record_ids: Sequence[int]) -> list[dict[str, Any]]:
+def fingerprint_params_of(
+    driver: DriverConnection, record_ids: Sequence[int]
+) -> list[dict[str, Any]]:
     """The text fingerprint parameters of the versions holding these records, where set."""
     # Versions first, then their JSON parameters: PostgreSQL cannot DISTINCT over json.
-    found = [params for (params,) in rows_in(session, _VERSION_PARAMS, record_ids)]
+    found = [params for (params,) in driver.rows_in(_VERSION_PARAMS, record_ids)]
     # SQLite gives JSON as text, PostgreSQL parsed.
     return [json.loads(params) if isinstance(params, str) else params for params in found if params]
 
 
-def image_candidates(session: Session, keys: Sequence[int]) -> list[tuple[int, int, int]]:
+def image_candidates(driver: DriverConnection, keys: Sequence[int]) -> list[tuple[int, int, int]]:
     """(record id, pHash, dHash) of the images sharing any of these pHash piece keys."""
-    return rows_in(session, _IMAGE_CANDIDATES, keys)
+    return driver.rows_in(_IMAGE_CANDIDATES, keys)
 
 
-def image_ids_by_hash(session: Session, sha256: str) -> list[int]:
-    return [record_id for (record_id,) in driver_rows(session, _IMAGE_EXACT, (sha256,))]
+def image_ids_by_hash(driver: DriverConnection, sha256: str) -> list[int]:
+    return [record_id for (record_id,) in driver.rows(_IMAGE_EXACT, (sha256,))]
 
 
-def hashes_by_id(session: Session, record_ids: Sequence[int]) -> dict[int, str]:
-    return dict(rows_in(session, _HASH_BY_ID, record_ids))
+def hashes_by_id(driver: DriverConnection, record_ids: Sequence[int]) -> dict[int, str]:
+    return dict(driver.rows_in(_HASH_BY_ID, record_ids))
 
 
-def locations_of(session: Session, sha256: str) -> list[tuple[str, str, int, str, str]]:
+def locations_of(driver: DriverConnection, sha256: str) -> list[tuple[str, str, int, str, str]]:
     """(locator, licence, version id, dataset, version) of every occurrence of a record."""
-    return driver_rows(session, _LOCATIONS, (sha256,))
+    return driver.rows(_LOCATIONS, (sha256,))

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
-from lineage.store.bulk import driver_rows, driver_value, insert_rows
+from lineage.store.bulk import driver_value, insert_rows
+from lineage.store.driver import driver_of
 from lineage.store.manifest import merkle_root
 from lineage.store.schema import DatasetVersion, Occurrence, Record
 
@@ -99,7 +100,7 @@ def facts_of(session: Session, version_id: int, chunk: int) -> Iterator[list[tup
 def refresh_manifest(session: Session, version: DatasetVersion) -> None:
     """Recompute the version's Merkle root, record count and size from its occurrences. The
     records are read through the driver: ORM rows, one per record, would cost more."""
-    rows = driver_rows(session, _VERSION_MEMBERS, (version.id,))
+    rows = driver_of(session).rows(_VERSION_MEMBERS, (version.id,))
     version.manifest_hash = merkle_root(sha for sha, _ in rows)
     version.record_count = len(rows)
     version.size_bytes = sum(size for _, size in rows)

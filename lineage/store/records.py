@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from lineage.fingerprint.batch import FINGERPRINT_COLUMNS
 from lineage.store import band_index
-from lineage.store.bulk import insert_returning, insert_rows, rows_in
+from lineage.store.bulk import insert_returning, insert_rows
+from lineage.store.driver import driver_of
 from lineage.store.schema import ImageKey, Record
 from lineage.vocabulary import RecordKind
 
@@ -27,11 +28,11 @@ _ID_BY_HASH = "SELECT sha256, id FROM records WHERE sha256 IN ({})"
 
 def stored_by_hash(session: Session, hashes: Sequence[str]) -> list[tuple[str, str, int]]:
     """(sha256, kind, id) of the records stored with these content hashes."""
-    return rows_in(session, _STORED_BY_HASH, hashes)
+    return driver_of(session).rows_in(_STORED_BY_HASH, hashes)
 
 
 def ids_by_hash(session: Session, hashes: Sequence[str]) -> dict[str, int]:
-    return dict(rows_in(session, _ID_BY_HASH, hashes))
+    return dict(driver_of(session).rows_in(_ID_BY_HASH, hashes))
 
 
 def insert_records(session: Session, rows: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:

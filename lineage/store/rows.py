@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from lineage.errors import InputError, NotFoundError
 from lineage.licenses import license_facts, normalize_license
-from lineage.store.bulk import driver_value, insert_returning, rows_in
+from lineage.store.bulk import driver_value, insert_returning
+from lineage.store.driver import driver_of
 from lineage.store.schema import (
     Base,
     Crawl,
@@ -94,7 +95,7 @@ def ensure_source(session: Session, uri: str) -> Source:
 def ensure_sources(session: Session, uris: Sequence[str]) -> dict[str, int]:
     """The ids of the source rows of these URIs, the missing ones created: in a few
     statements however many there are (a crawl's items each have a URL of their own)."""
-    found: dict[str, int] = dict(rows_in(session, _SOURCE_IDS, list(dict.fromkeys(uris))))
+    found: dict[str, int] = dict(driver_of(session).rows_in(_SOURCE_IDS, list(dict.fromkeys(uris))))
     missing = sorted(set(uris) - found.keys())
     if not missing:
         return found
@@ -112,7 +113,7 @@ def ensure_sources(session: Session, uris: Sequence[str]) -> dict[str, int]:
     )
     found.update(inserted)
     if len(inserted) < len(missing):
-        found.update(rows_in(session, _SOURCE_IDS, sorted(set(missing) - found.keys())))
+        found.update(driver_of(session).rows_in(_SOURCE_IDS, sorted(set(missing) - found.keys())))
     return found
 
 

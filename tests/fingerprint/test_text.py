@@ -19,8 +19,8 @@ from lineage.fingerprint import (
     minhash_to_bytes,
     normalize_text,
     shingles,
+    text as text_module,
 )
-from lineage.fingerprint import text as text_module
 from lineage.fingerprint.text import shingle_hashes, sign_texts
 from lineage.ingest import IngestOptions, ingest_paths
 from lineage.query.lookup import lookup_text

@@ -9,8 +9,8 @@ from lineage.fingerprint import (
     fingerprint_text,
     normalize_text,
     shingles,
+    tokens as tokens_module,
 )
-from lineage.fingerprint import tokens as tokens_module
 
 
 def test_normalisation_ignores_case_width_and_spacing():

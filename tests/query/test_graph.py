@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 from lineage.query.graph import BASE_MODEL, DERIVED_DATASET, LineageGraph, Step, describe_path
 from lineage.registry import ModelRegistration, derive_dataset, register_model
 from lineage.store import connect, ensure_dataset_version, session_scope
+from lineage.store.driver import open_at_head
 
 
 @pytest.fixture
@@ -103,13 +104,15 @@ def test_a_model_with_neither_runs_nor_bases_is_a_dead_end(engine: Engine):
 
 
 def test_loading_the_graph_is_a_handful_of_statements_however_deep(engine: Engine):
+    driver = open_at_head(str(engine.url))
+    assert driver is not None
     statements: list[str] = []
-    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    with session_scope(engine) as session:
-        graph = LineageGraph.load(session)
-        loaded = len(statements)
-        graph.training_data(next(iter(graph.model_names)))
-        graph.models_trained_on(list(graph.version_refs))
+    driver.dbapi_connection.set_trace_callback(statements.append)
+    graph = LineageGraph.load(driver)
+    loaded = len(statements)
+    graph.training_data(next(iter(graph.model_names)))
+    graph.models_trained_on(list(graph.version_refs))
+    driver.close()
 
     assert loaded == 6
     assert len(statements) == loaded  # the walks themselves ask the database nothing

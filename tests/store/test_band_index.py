@@ -1,5 +1,5 @@
-"""The LSH band index (`lineage.store.band_index`) on a real database: what goes in is found,
-runs merge in tiers, and band rows of the old schema move into runs."""
+"""The LSH band index (`lineage.store.band_index`, read by `band_buckets`) on a real database:
+what goes in is found, runs merge in tiers, and band rows of the old schema move into runs."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select, text
 
-from lineage.store import band_index
+from lineage.store import band_buckets, band_index
+from lineage.store.driver import driver_of
 from lineage.store.engine import connect, current_revision, head_revision, session_scope
 from lineage.store.schema import LshSegment
 from tests.conftest import band_entries, migrate
@@ -43,7 +44,7 @@ def test_candidates_are_exactly_the_records_sharing_a_key(
         assert band_index.entry_count(session) == len(keys)
         for probe in ([3 << 57], [-50 << 57, 49 << 57, 7], [int(spread[10])], [12345], []):
             expected = set(record_ids[np.isin(keys, probe)].tolist())
-            assert band_index.candidates(session, probe) == expected
+            assert band_buckets.candidates(driver_of(session), probe) == expected
         assert band_entries(session) == sorted(zip(keys.tolist(), record_ids.tolist(), strict=True))
 
 
@@ -63,7 +64,7 @@ def test_full_levels_merge_so_runs_stay_few(tmp_path: Path):
         # 40 runs in fours: never FANOUT runs left waiting at one level.
         assert all(count < band_index.FANOUT for _, count in levels)
         assert sum(count for _, count in levels) < 10
-        assert band_index.candidates(session, [int(keys[7])]) == {runs - 1}
+        assert band_buckets.candidates(driver_of(session), [int(keys[7])]) == {runs - 1}
 
 
 def test_band_rows_of_the_old_schema_move_into_runs(tmp_path: Path):
@@ -87,7 +88,7 @@ def test_band_rows_of_the_old_schema_move_into_runs(tmp_path: Path):
     assert current_revision(engine) == head_revision()
     with session_scope(engine) as session:
         assert band_entries(session) == sorted((key, 1 + key % 2) for key in range(-600, 600))
-        assert band_index.candidates(session, [-599, 10]) == {1, 2}
+        assert band_buckets.candidates(driver_of(session), [-599, 10]) == {1, 2}
 
 
 def test_a_lookup_that_overlaps_a_merge_still_finds_every_record(tmp_path: Path, monkeypatch):
@@ -95,7 +96,7 @@ def test_a_lookup_that_overlaps_a_merge_still_finds_every_record(tmp_path: Path,
     for record_id in (10, 11, 12):
         _add(url, np.array([7, 1000 + record_id]), np.array([record_id, record_id]))
     _add(url, np.arange(20_000) + 5_000, np.arange(20_000) + 100)  # a run of a higher level
-    read_rows = band_index._read_rows
+    read_rows = band_buckets._read_rows
     merged: list[int] = []
 
     def read_after_another_ingest_merges(*args: object) -> object:
@@ -104,9 +105,9 @@ def test_a_lookup_that_overlaps_a_merge_still_finds_every_record(tmp_path: Path,
             merged.append(13)
         return read_rows(*args)
 
-    monkeypatch.setattr(band_index, "_read_rows", read_after_another_ingest_merges)
+    monkeypatch.setattr(band_buckets, "_read_rows", read_after_another_ingest_merges)
     with session_scope(connect(url)) as session:
-        assert band_index.candidates(session, [7]) == {10, 11, 12, 13}
+        assert band_buckets.candidates(driver_of(session), [7]) == {10, 11, 12, 13}
     assert merged == [13]
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import event, text
 
-from lineage.store.bulk import MAX_PARAMETERS, insert_returning, insert_rows
+from lineage.store.bulk import insert_returning, insert_rows
+from lineage.store.driver import MAX_PARAMETERS
 from lineage.store.engine import connect, session_scope
 from lineage.store.schema import Source
 

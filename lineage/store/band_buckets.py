@@ -1,0 +1,80 @@
+"""Where band keys are in the LSH band index (`lineage.store.band_index`, whose docstring
+tells its layout), and the records holding any of some keys: the read side, which a lookup
+runs straight through the driver, SQLAlchemy not loaded.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+
+from lineage.store.driver import DriverConnection
+
+BUCKET_SHIFT = 32  # a bucket row's id is its run's id shifted by this, plus its number
+INT64 = np.dtype("<i8")
+_RUNS = "SELECT id, bits FROM lsh_segments"
+_RUN_IDS = "SELECT id FROM lsh_segments"
+
+
+def buckets(keys: np.ndarray, bits: int) -> np.ndarray:
+    """The bucket of each key: its top `bits` bits, as an unsigned number."""
+    if bits == 0:
+        return np.zeros(len(keys), np.int64)
+    return (keys.view(np.uint64) >> np.uint64(64 - bits)).astype(np.int64)
+
+
+def candidates(driver: DriverConnection, keys: Sequence[int]) -> set[int]:
+    """Ids of the records with any of these band keys: the buckets that would hold them are
+    read from every run, their keys first, then the record ids of the few that do hold one.
+
+    Runs are read by separate statements, between which another ingest may merge some. Runs
+    are written whole and never change, and ids are never reused (a merge writes its run
+    before it deletes the ones it replaces), so what was read is complete if every run it
+    came from still exists afterwards; else the lookup is redone on the runs as they are."""
+    # Sorted, for searchsorted; np.unique and np.isin would import numpy.ma (15 ms) in a lookup.
+    probe = np.sort(np.asarray(keys, dtype=INT64))
+    if not probe.size:
+        return set()
+    while True:
+        runs = driver.rows(_RUNS)
+        wanted = sorted({row for run, bits in runs for row in _bucket_rows(run, bits, probe)})
+        found = _hits(_read_rows(driver, "keys", wanted), probe)
+        id_rows = _read_rows(driver, "record_ids", sorted(found))
+        still_there = {run for (run,) in driver.rows(_RUN_IDS)}
+        if all(run in still_there for run, _ in runs):
+            break
+    return {
+        record_id
+        for row, record_ids in id_rows
+        for record_id in np.frombuffer(record_ids, INT64)[found[row]].tolist()
+    }
+
+
+def _bucket_rows(run: int, bits: int, keys: np.ndarray) -> set[int]:
+    return set(((run << BUCKET_SHIFT) + buckets(keys, bits)).tolist())
+
+
+def _hits(rows: list[tuple[int, bytes]], probe: np.ndarray) -> dict[int, np.ndarray]:
+    """For each bucket row holding any probe key, where in it they are: tested for all rows
+    at once, then traced back to their rows."""
+    keys = np.frombuffer(b"".join(bucket_keys for _, bucket_keys in rows), INT64)
+    ends = np.cumsum([len(bucket_keys) // INT64.itemsize for _, bucket_keys in rows])
+    positions = np.flatnonzero(_members(keys, probe))
+    owners = np.searchsorted(ends, positions, "right")
+    found: dict[int, list[int]] = defaultdict(list)
+    for owner, position in zip(owners.tolist(), positions.tolist(), strict=True):
+        found[rows[owner][0]].append(position - (int(ends[owner - 1]) if owner else 0))
+    return {row: np.asarray(hits, np.int64) for row, hits in found.items()}
+
+
+def _members(values: np.ndarray, sorted_probe: np.ndarray) -> np.ndarray:
+    """Which of `values` are in `sorted_probe`."""
+    positions = np.minimum(np.searchsorted(sorted_probe, values), len(sorted_probe) - 1)
+    return sorted_probe[positions] == values
+
+
+def _read_rows(driver: DriverConnection, column: str, rows: list[int]) -> list[tuple[int, bytes]]:
+    """(row id, `column`) of these bucket rows that exist."""
+    return driver.rows_in(f"SELECT id, {column} FROM lsh_pages WHERE id IN ({{}})", rows)

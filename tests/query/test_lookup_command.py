@@ -1,0 +1,76 @@
+"""`lineage lookup` as a user runs it: a SQLite file at the latest schema is read through its
+driver alone, anything else is opened (and upgraded) as every command opens it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lineage.store.driver import open_at_head
+from lineage.store.engine import connect, current_revision, head_revision
+from tests.conftest import migrate
+
+PROBE = "sample_data/probes/edited-note.txt"
+FOUND = "field-notes/01-heron-at-dawn.txt"
+
+
+@pytest.fixture
+def ingested(run_cli) -> None:
+    assert run_cli("ingest", "sample_data/field-notes", "--dataset", "notes").exit_code == 0
+
+
+def _found(output: str) -> list[str]:
+    (answer,) = json.loads(output)
+    return [loc["locator"] for match in answer["matches"] for loc in match["locations"]]
+
+
+@pytest.mark.usefixtures("ingested")
+def test_a_lookup_in_a_fresh_process_loads_no_sqlalchemy(db_url: str):
+    run = (
+        "import sys\nfrom cli import run\n"
+        f"sys.argv = ['lineage', '--db', {db_url!r}, 'lookup', '--json', {PROBE!r}]\n"
+        "try:\n    run()\nexcept SystemExit as end:\n    assert not end.code, end.code\n"
+        "print(sorted(name for name in sys.modules if name.startswith(('sqlalchemy', 'rich'))))"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", run], capture_output=True, text=True, check=True
+    )
+    answer, loaded = finished.stdout.rsplit("\n", 2)[:2]
+
+    assert _found(answer) == [FOUND]
+    assert loaded == "[]"
+
+
+@pytest.mark.usefixtures("ingested")
+def test_a_database_at_an_older_schema_is_upgraded_then_looked_up(run_cli, db_url: str):
+    with connect(db_url, upgrade=False).begin() as connection:
+        migrate(connection, "downgrade", "0008")
+    assert open_at_head(db_url) is None
+
+    result = run_cli("lookup", "--json", PROBE)
+
+    assert result.exit_code == 0, result.output
+    assert _found(result.output) == [FOUND]
+    assert current_revision(connect(db_url, upgrade=False)) == head_revision()
+
+
+def test_a_lookup_in_a_database_not_yet_made_makes_it(run_cli, db_url: str):
+    result = run_cli("lookup", "--text", "a heron at dawn")
+
+    assert (result.exit_code, result.output) == (0, "--text: no match\n")
+    assert current_revision(connect(db_url, upgrade=False)) == head_revision()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["sqlite://", "sqlite:///:memory:", "postgresql://lineage@127.0.0.1/lineage", "nosuch://x"],
+)
+def test_only_a_sqlite_file_is_read_through_its_driver_alone(url: str, tmp_path: Path):
+    assert open_at_head(url) is None
+    missing = tmp_path / "missing.db"
+    assert open_at_head(f"sqlite:///{missing}") is None
+    assert not missing.exists()
