@@ -27,3 +27,11 @@ class IncompatibleFingerprintError(LineageError):
 
 class SqlSandboxError(LineageError):
     """A query sent to `lineage sql` was refused or failed."""
+
+
+class DatabaseUnavailableError(LineageError):
+    """The lineage database cannot be opened: the driver's reason, on one line (libpq's
+    messages run over several)."""
+
+    def __init__(self, reason: object) -> None:
+        super().__init__(f"cannot open the lineage database: {' '.join(str(reason).split())}")

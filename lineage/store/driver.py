@@ -2,8 +2,8 @@
 is, which schema revision is the latest, and statements run straight through the driver.
 
 A lookup is one-off: importing SQLAlchemy and compiling its statements would be most of a
-fresh process's time, so a SQLite file already at the latest schema is read through
-`sqlite3` alone (`open_at_head`). Everything else reaches the driver through a session's
+fresh process's time, so a database already at the latest schema is read through `sqlite3`
+or psycopg alone (`open_at_head`). Everything else reaches the driver through a session's
 connection (`driver_of`), in its transaction.
 """
 
@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lineage.errors import DatabaseUnavailableError
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -25,7 +27,7 @@ SCHEMA_REVISION = "0009"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Parameters in one statement: under SQLite's default limit of 32,766 (PostgreSQL's is 65,535).
 MAX_PARAMETERS = 30_000
-_SQLITE_FILE_PREFIX = "sqlite:///"
+_POSTGRES_SCHEMES = ("postgresql", "postgresql+psycopg")
 _REVISION = "SELECT version_num FROM alembic_version"
 
 
@@ -84,22 +86,51 @@ def driver_of(database: Session | DriverConnection) -> DriverConnection:
 
 
 def open_at_head(url: str | None = None) -> DriverConnection | None:
-    """A `sqlite3` connection to the database at `url` if it is a SQLite file at the latest
-    schema; None for anything else (a server, a missing file, an older schema), which takes
-    the way through SQLAlchemy, with its upgrades and its errors."""
-    resolved = database_url(url)
-    path = resolved.removeprefix(_SQLITE_FILE_PREFIX)
-    if path == resolved or "?" in path or not path or not Path(path).is_file():
+    """A connection through the driver alone to the database at `url`, a SQLite file or a
+    PostgreSQL server, if it is at the latest schema; None otherwise (a missing file, an
+    older schema, another kind of database), which takes the way through SQLAlchemy, with
+    its upgrades and its errors."""
+    scheme, _, rest = database_url(url).partition("://")
+    if scheme == "sqlite":
+        return _sqlite(rest.removeprefix("/"))
+    if scheme in _POSTGRES_SCHEMES:
+        return _postgres(rest)
+    return None
+
+
+def _sqlite(path: str) -> DriverConnection | None:
+    # Never made here: a database not yet made is made, and migrated, the other way.
+    if not path or "?" in path or path == ":memory:" or not Path(path).is_file():
         return None
     try:
         connection = sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error:
         return None
+    return _at_head(DriverConnection(connection, "?"), sqlite3.Error)
+
+
+def _postgres(address: str) -> DriverConnection | None:
     try:
-        (revision,) = connection.execute(_REVISION).fetchone() or (None,)
-    except sqlite3.Error:
-        revision = None
-    if revision != SCHEMA_REVISION:
-        connection.close()
+        import psycopg  # the postgres extra's driver, loaded for a server only
+    except ImportError:
         return None
-    return DriverConnection(connection, "?")
+    # libpq reads the rest of SQLAlchemy's URL as its own (user, host, port, name, ?host=).
+    try:
+        connection = psycopg.connect(f"postgresql://{address}", autocommit=True)
+    except psycopg.OperationalError as exc:  # a server out of reach: no use trying again
+        raise DatabaseUnavailableError(exc) from exc
+    except psycopg.Error:
+        return None
+    return _at_head(DriverConnection(connection, "%s"), psycopg.Error)
+
+
+def _at_head(driver: DriverConnection, driver_error: type[Exception]) -> DriverConnection | None:
+    """The connection if its database is at the latest schema, else None (and it is closed)."""
+    try:
+        found = driver.rows(_REVISION)
+    except driver_error:  # no such table, or a file that is no database
+        found = []
+    if found and found[0][0] == SCHEMA_REVISION:
+        return driver
+    driver.close()
+    return None

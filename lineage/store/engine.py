@@ -16,7 +16,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
-from lineage.errors import LineageError
+from lineage.errors import DatabaseUnavailableError, LineageError
 from lineage.store.driver import SCHEMA_REVISION, SQLITE_BUSY_TIMEOUT_MS, database_url
 
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ def upgrade_to_head(engine: Engine) -> None:
             # Anything else (a file that is no database) is the user's to hear of.
             racing = "already exists" in str(exc.orig) or "locked" in str(exc.orig)
             if not racing or time.monotonic() > deadline:
-                raise LineageError(f"cannot open the lineage database: {exc.orig}") from exc
+                raise DatabaseUnavailableError(exc.orig) from exc
             time.sleep(0.1)
 
 

@@ -14,7 +14,7 @@ from lineage.ingest import IngestOptions, ingest_paths
 from lineage.query import lookup_image, lookup_path, lookup_text
 from lineage.registry import ModelRegistration, register_model
 from lineage.store import connect, session_scope
-from lineage.store.driver import DriverConnection, open_at_head
+from lineage.store.driver import open_at_head
 from tests.conftest import edit_words, make_document, make_image, make_picture
 
 
@@ -96,23 +96,3 @@ def test_a_lookup_walks_the_lineage_graph_without_a_query_per_hop(engine: Engine
 
     lineage_tables = ("model_derivations", "training_inputs", "dataset_derivations")
     assert sum(any(table in s for table in lineage_tables) for s in statements) == 3
-
-
-def test_a_lookup_through_the_driver_alone_answers_as_through_a_session(
-    engine: Engine, tmp_path: Path
-):
-    picture = tmp_path / "resized.jpg"
-    make_picture(4).resize((150, 150)).convert("RGB").save(picture, format="JPEG", quality=80)
-    probes = [tmp_path / "edited.txt", tmp_path / "copy.png", picture]
-    probes[0].write_text(edit_words(make_document(2), 0.1, seed=1), encoding="utf-8")
-    make_image(probes[1], seed=1)
-    driver = open_at_head(str(engine.url))
-    assert isinstance(driver, DriverConnection)
-
-    with session_scope(engine) as session:
-        through_session = [[m.as_dict() for m in lookup_path(session, p)] for p in probes]
-    through_driver = [[m.as_dict() for m in lookup_path(driver, p)] for p in probes]
-    driver.close()
-
-    assert through_driver == through_session
-    assert [len(matches) for matches in through_driver] == [1, 1, 1]

@@ -1,5 +1,6 @@
-"""`lineage lookup` as a user runs it: a SQLite file at the latest schema is read through its
-driver alone, anything else is opened (and upgraded) as every command opens it."""
+"""`lineage lookup` as a user runs it: a SQLite file or a PostgreSQL database at the latest
+schema is read through its driver alone, anything else is opened (and upgraded) as every
+command opens it."""
 
 from __future__ import annotations
 
@@ -9,9 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from lineage.store.driver import open_at_head
-from lineage.store.engine import connect, current_revision, head_revision
+from cli.app import cli
+from lineage.ingest import IngestOptions, ingest_paths
+from lineage.query import lookup_path
+from lineage.registry import ModelRegistration, register_model
+from lineage.store.driver import DriverConnection, open_at_head
+from lineage.store.engine import connect, current_revision, head_revision, session_scope
 from tests.conftest import migrate
 
 PROBE = "sample_data/probes/edited-note.txt"
@@ -65,12 +71,44 @@ def test_a_lookup_in_a_database_not_yet_made_makes_it(run_cli, db_url: str):
     assert current_revision(connect(db_url, upgrade=False)) == head_revision()
 
 
-@pytest.mark.parametrize(
-    "url",
-    ["sqlite://", "sqlite:///:memory:", "postgresql://lineage@127.0.0.1/lineage", "nosuch://x"],
-)
-def test_only_a_sqlite_file_is_read_through_its_driver_alone(url: str, tmp_path: Path):
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:", "nosuch://x"])
+def test_only_a_database_file_or_server_is_read_through_its_driver_alone(url: str, tmp_path: Path):
     assert open_at_head(url) is None
     missing = tmp_path / "missing.db"
     assert open_at_head(f"sqlite:///{missing}") is None
     assert not missing.exists()
+
+
+def test_a_server_out_of_reach_is_one_line():
+    """Through the driver alone (a lookup) and through SQLAlchemy (any other command)."""
+    for args in (("lookup", "--text", "a heron"), ("datasets",)):
+        result = CliRunner().invoke(cli, ["--db", "postgresql://lineage@127.0.0.1:1/db", *args])
+
+        assert result.exit_code == 1
+        assert result.output.startswith("Error: cannot open the lineage database: ")
+        assert len(result.output.splitlines()) == 1
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_driver_alone_answers_as_a_session_does(backend: str, request, tmp_path: Path):
+    url = (
+        request.getfixturevalue("postgres_url")
+        if backend == "postgresql"
+        else f"sqlite:///{tmp_path / 'lineage.db'}"
+    )
+    engine = connect(url)
+    for folder in ("field-notes", "images"):
+        ingest_paths(engine, [Path("sample_data") / folder], IngestOptions(dataset=folder))
+    with session_scope(engine) as session:
+        register_model(session, ModelRegistration("base", datasets=("field-notes", "images")))
+    probes = sorted(Path("sample_data/probes").iterdir())
+
+    with session_scope(engine) as session:
+        through_session = [[m.as_dict() for m in lookup_path(session, p)] for p in probes]
+    driver = open_at_head(url)
+    assert isinstance(driver, DriverConnection)
+    through_driver = [[m.as_dict() for m in lookup_path(driver, p)] for p in probes]
+    driver.close()
+
+    assert through_driver == through_session
+    assert [len(matches) for matches in through_driver] == [1, 1, 0]
