@@ -145,10 +145,20 @@ def parse_card(text: str, path: Path, locator: str | None = None) -> Card | None
         raise InputError(f"{where}: front matter is not valid YAML: {exc}") from exc
     except ValueError as exc:  # the hub's word for front matter that is not a mapping
         raise InputError(f"{where}: front matter must be a mapping of fields ({exc})") from exc
-    for key in STRING_LIST_FIELDS:
-        if not isinstance(metadata.get(key), str | list | None):
-            raise InputError(f"{where}: front matter field {key!r} must be a string or a list")
+    for key in (*STRING_LIST_FIELDS, "license"):
+        if not _string_or_list(metadata.get(key)):
+            raise InputError(
+                f"{where}: front matter field {key!r} must be a string or a list of strings"
+            )
     return Card(path=path, metadata=metadata, body=body)
+
+
+def _string_or_list(value: Any) -> bool:
+    """A field the hub reads as a string or a list of them: a mapping there (`license: {a: 1}`)
+    would otherwise be stored as the text of the mapping."""
+    if isinstance(value, list):
+        return all(isinstance(item, str | int | float | None) for item in value)
+    return isinstance(value, str | None)
 
 
 def _check_expansion(front: str, where: str) -> None:

@@ -28,7 +28,13 @@ def test_a_file_without_front_matter_is_no_card_and_empty_front_matter_is_an_emp
 
 @pytest.mark.parametrize(
     ("front", "message"),
-    [("a: [\n", "not valid YAML"), ("- one\n- two\n", "must be a mapping of fields")],
+    [
+        ("a: [\n", "not valid YAML"),
+        ("- one\n- two\n", "must be a mapping of fields"),
+        ("license: {a: 1}\n", "'license' must be a string or a list of strings"),
+        ("datasets: [{name: x}]\n", "'datasets' must be a string or a list of strings"),
+        ("base_model: 7\n", "'base_model' must be a string or a list of strings"),
+    ],
 )
 def test_front_matter_that_is_not_a_mapping_is_a_clear_error(front: str, message: str):
     with pytest.raises(InputError, match=message):
