@@ -101,9 +101,9 @@ class AppState:
 
     @contextmanager
     def reader(self) -> Iterator[Session | DriverConnection]:
-        """Where a one-off read goes: a SQLite file at the latest schema is read through its
-        driver alone, anything else through a session (the database opened, and upgraded, as
-        every command opens it)."""
+        """Where a one-off read goes: a database at the latest schema (a SQLite file or a
+        PostgreSQL server) is read through its driver alone, anything else through a session
+        (the database opened, and upgraded, as every command opens it)."""
         driver = open_at_head(self.url) if self._engine is None else None
         if driver is None:
             with self.session() as session:

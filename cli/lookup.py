@@ -1,6 +1,6 @@
 """`lineage lookup`: which datasets and models hold a work. Often run one-off, in a fresh
-process, so it loads what it needs and no more (no SQLAlchemy for a SQLite file at the
-latest schema, no rich for a JSON answer)."""
+process, so it loads what it needs and no more (no SQLAlchemy for a database at the latest
+schema, no rich for a JSON answer)."""
 
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from cli.main import cli
+from lineage.store.band_buckets import record_ids_of
 from lineage.store.engine import alembic_config
 from lineage.store.schema import LshPage
 from tests.postgres_server import MissingServer, fresh_database, postgres_server
@@ -132,10 +133,9 @@ def band_entries(session: Session) -> list[tuple[int, int]]:
     """Every (band key, record id) pair of the LSH index, read from its pages."""
     pairs: list[tuple[int, int]] = []
     for keys, record_ids in session.execute(select(LshPage.keys, LshPage.record_ids)):
+        row_keys = np.frombuffer(keys, "<i8")
         pairs += zip(
-            np.frombuffer(keys, "<i8").tolist(),
-            np.frombuffer(record_ids, "<i8").tolist(),
-            strict=True,
+            row_keys.tolist(), record_ids_of(record_ids, len(row_keys)).tolist(), strict=True
         )
     return sorted(pairs)
 

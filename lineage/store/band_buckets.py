@@ -14,6 +14,9 @@ from lineage.store.driver import DriverConnection
 
 BUCKET_SHIFT = 32  # a bucket row's id is its run's id shifted by this, plus its number
 INT64 = np.dtype("<i8")
+# Record ids of a bucket row: 32-bit where all of its run's fit (since revision 0010), else
+# 64-bit; a row's width follows from its byte lengths (8 bytes a key).
+ID32 = np.dtype("<u4")
 _RUNS = "SELECT id, bits FROM lsh_segments"
 _RUN_IDS = "SELECT id FROM lsh_segments"
 
@@ -23,6 +26,12 @@ def buckets(keys: np.ndarray, bits: int) -> np.ndarray:
     if bits == 0:
         return np.zeros(len(keys), np.int64)
     return (keys.view(np.uint64) >> np.uint64(64 - bits)).astype(np.int64)
+
+
+def record_ids_of(data: bytes, count: int) -> np.ndarray:
+    """The `count` record ids of a bucket row, as 64-bit integers."""
+    width = ID32 if len(data) == count * ID32.itemsize else INT64
+    return np.frombuffer(data, width).astype(INT64, copy=False)
 
 
 def candidates(driver: DriverConnection, keys: Sequence[int]) -> set[int]:
@@ -40,7 +49,9 @@ def candidates(driver: DriverConnection, keys: Sequence[int]) -> set[int]:
     while True:
         runs = driver.rows(_RUNS)
         wanted = sorted({row for run, bits in runs for row in _bucket_rows(run, bits, probe)})
-        found = _hits(_read_rows(driver, "keys", wanted), probe)
+        key_rows = _read_rows(driver, "keys", wanted)
+        found = _hits(key_rows, probe)
+        counts = {row: len(keys) // INT64.itemsize for row, keys in key_rows}
         id_rows = _read_rows(driver, "record_ids", sorted(found))
         still_there = {run for (run,) in driver.rows(_RUN_IDS)}
         if all(run in still_there for run, _ in runs):
@@ -48,7 +59,7 @@ def candidates(driver: DriverConnection, keys: Sequence[int]) -> set[int]:
     return {
         record_id
         for row, record_ids in id_rows
-        for record_id in np.frombuffer(record_ids, INT64)[found[row]].tolist()
+        for record_id in record_ids_of(record_ids, counts[row])[found[row]].tolist()
     }
 
 

@@ -2,15 +2,16 @@
 record id) pairs, bucketed by key, merged in tiers.
 
 A B-tree row per band of each text made storing the index cost more than fingerprinting
-(42 rows a text). Here an ingest batch writes one run, a few hundred rows for a thousand
+(42 rows a text). Here an ingest batch writes one run, about a thousand rows for a thousand
 texts. Band keys are hashes, so a run cuts them by their top bits into buckets of about
 `BUCKET_PAIRS` pairs, one row each; the row's id is the run's id and the bucket's number
 (`run << 32 | bucket`), so finding a key in a run is one primary-key lookup with nothing to
 read first. When a level holds `FANOUT` runs they are merged into one of the next level, so
 a lookup reads one bucket per probe key in each of a few runs (`lineage.store.band_buckets`).
 
-Records are never deleted, so runs need no tombstones. Band keys mix in their band number,
-so a key alone finds the texts that share that band.
+A row holds its keys as 64-bit integers and its record ids in 32 bits where all of the run's
+fit, else in 64. Records are never deleted, so runs need no tombstones. Band keys mix in
+their band number, so a key alone finds the texts that share that band.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ import numpy as np
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from lineage.store.band_buckets import BUCKET_SHIFT, INT64, buckets
+from lineage.store.band_buckets import BUCKET_SHIFT, ID32, INT64, buckets, record_ids_of
 from lineage.store.bulk import insert_rows
 from lineage.store.schema import LshPage, LshSegment
 
-# Pairs per bucket on average: at 16 bytes each, the fullest buckets of a run still fit in
-# one 4 KB database page.
-BUCKET_PAIRS = 192
+# A run's buckets hold between half this many pairs and this many, on average: rows of
+# 0.4-0.8 KB, several to a SQLite page and inline in PostgreSQL's (not TOASTed). Rows of up
+# to 3 KB, one to a page, took 1,053 bytes a text for its 672 bytes of pairs; these, 756.
+BUCKET_PAIRS = 48
 FANOUT = 4
 # A run's level follows from its size (level n holds about LEVEL_BASE x FANOUT^n pairs), so
 # runs of any origin (a batch, a merge, a migration) sit among runs of their size.
@@ -83,7 +85,7 @@ def _write_buckets(
     numbers = buckets(keys, bits)
     # numpy sorts 16-bit integers by radix, in linear time, and most runs have that few buckets.
     order = np.argsort(numbers.astype(np.uint16) if bits <= 16 else numbers, kind="stable")
-    keys, record_ids, numbers = keys[order], record_ids[order], numbers[order]
+    keys, record_ids, numbers = keys[order], _packed(record_ids[order]), numbers[order]
     del order
     starts = np.flatnonzero(np.diff(numbers, prepend=-1)).tolist()
     ends = [*starts[1:], len(keys)]
@@ -96,6 +98,12 @@ def _write_buckets(
             )
         ]
         insert_rows(session, LshPage, ("id", "keys", "record_ids"), rows)
+
+
+def _packed(record_ids: np.ndarray) -> np.ndarray:
+    """The ids in 32 bits where all of them fit (half the bytes of the index's pairs' ids)."""
+    fits = record_ids.size and record_ids.min() >= 0 and record_ids.max() <= np.iinfo(ID32).max
+    return record_ids.astype(ID32) if fits else record_ids
 
 
 def _merge_full_levels(session: Session) -> None:
@@ -165,7 +173,10 @@ def _range_of_run(
         where = _rows_of(run, bucket, bucket + 1)
     stored = session.execute(select(LshPage.keys, LshPage.record_ids).where(*where)).all()
     keys = np.frombuffer(b"".join(row[0] for row in stored), INT64)
-    record_ids = np.frombuffer(b"".join(row[1] for row in stored), INT64)
+    record_ids = np.concatenate(
+        [record_ids_of(ids, len(row_keys) // INT64.itemsize) for row_keys, ids in stored]
+        or [np.empty(0, INT64)]
+    )
     if run_bits < range_bits:
         inside = buckets(keys, range_bits) == part
         keys, record_ids = keys[inside], record_ids[inside]

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, text
 from lineage.store import band_buckets, band_index
 from lineage.store.driver import driver_of
 from lineage.store.engine import connect, current_revision, head_revision, session_scope
-from lineage.store.schema import LshSegment
+from lineage.store.schema import LshPage, LshSegment
 from tests.conftest import band_entries, migrate
 
 
@@ -132,5 +132,57 @@ def test_a_downgrade_and_upgrade_keep_every_pair(tmp_path: Path):
         migrate(connection, "upgrade", "head")
 
     assert sorted(tuple(row) for row in old_rows) == expected
+    with session_scope(engine) as session:
+        assert band_entries(session) == expected
+
+
+@pytest.mark.parametrize("largest_id", [7, (1 << 32) - 1, 1 << 32, 1 << 40])
+def test_record_ids_take_32_bits_where_they_fit(tmp_path: Path, largest_id: int):
+    url = f"sqlite:///{tmp_path / 'ids.db'}"
+    keys = np.arange(1_000) * 7919 - 3_000_000
+    record_ids = np.linspace(1, largest_id, 1_000).astype(np.int64)
+    _add(url, keys, record_ids)
+
+    with session_scope(connect(url)) as session:
+        widths = {
+            len(ids) // (len(row_keys) // 8)
+            for row_keys, ids in session.execute(select(LshPage.keys, LshPage.record_ids))
+        }
+        assert band_entries(session) == sorted(zip(keys.tolist(), record_ids.tolist(), strict=True))
+        probe = [int(keys[0]), int(keys[-1])]
+        found = band_buckets.candidates(driver_of(session), probe)
+    assert widths == ({4} if largest_id < 1 << 32 else {8})
+    assert found == {int(record_ids[0]), int(record_ids[-1])}
+
+
+def test_runs_of_both_widths_merge_into_one(tmp_path: Path):
+    """Runs written before revision 0010 (64-bit ids) beside newer ones (32-bit)."""
+    url = f"sqlite:///{tmp_path / 'mixed.db'}"
+    rng = np.random.default_rng(5)
+    runs = [rng.integers(-(1 << 62), 1 << 62, 600) for _ in range(band_index.FANOUT)]
+    for number, keys in enumerate(runs):
+        _add(url, keys, np.full(600, (1 << 33) + number if number % 2 else number))
+
+    with session_scope(connect(url)) as session:
+        assert session.scalar(select(func.count()).select_from(LshSegment)) == 1
+        assert band_index.entry_count(session) == 600 * band_index.FANOUT
+        assert band_buckets.candidates(driver_of(session), [int(runs[1][3])]) == {(1 << 33) + 1}
+        assert band_buckets.candidates(driver_of(session), [int(runs[2][9])]) == {2}
+
+
+def test_a_downgrade_past_0010_widens_the_record_ids(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'wide.db'}"
+    keys = np.arange(-2_000, 2_000) * 104_729
+    record_ids = 1 + np.arange(4_000) % 50
+    _add(url, keys, record_ids)
+    expected = sorted(zip(keys.tolist(), record_ids.tolist(), strict=True))
+    engine = connect(url)
+
+    with engine.begin() as connection:
+        migrate(connection, "downgrade", "0009")
+        stored = connection.execute(text("SELECT keys, record_ids FROM lsh_pages")).all()
+        migrate(connection, "upgrade", "head")
+
+    assert all(len(ids) == len(row_keys) for row_keys, ids in stored)
     with session_scope(engine) as session:
         assert band_entries(session) == expected
