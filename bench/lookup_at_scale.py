@@ -292,22 +292,23 @@ def timed_round_robin(commands: list[list[str]], repeats: int) -> list[Run]:
 
 
 def measure_child(kind: str, url: str, probe: str) -> float:
-    """Milliseconds of the first lookup in this process, the database already open, after
-    the start-up `lineage` itself goes through (imports, then freezing them out of the GC)."""
+    """Milliseconds of the first lookup in this process, the database already open through its
+    driver as `lineage lookup` opens it, after the start-up `lineage` itself goes through
+    (imports, then freezing them out of the GC)."""
     import gc
 
     import cli.main  # noqa: F401
     from lineage.query.lookup import lookup_path, lookup_text
+    from lineage.store.driver import open_at_head
 
     gc.freeze()
-    engine = connect(url)
-    with session_scope(engine) as session:
-        session.connection()
-        started = time.perf_counter()
-        matches = (
-            lookup_text(session, probe) if kind == "text" else lookup_path(session, Path(probe))
-        )
-        elapsed = (time.perf_counter() - started) * 1000
+    driver = open_at_head(url)
+    if driver is None:
+        raise SystemExit(f"{url} is not a database at the latest schema")
+    started = time.perf_counter()
+    matches = lookup_text(driver, probe) if kind == "text" else lookup_path(driver, Path(probe))
+    elapsed = (time.perf_counter() - started) * 1000
+    driver.close()
     if not matches:
         raise SystemExit(f"{kind} probe found nothing")
     return elapsed
