@@ -2,22 +2,25 @@
 record id) pairs, bucketed by key, merged in tiers.
 
 A B-tree row per band of each text made storing the index cost more than fingerprinting
-(42 rows a text). Here an ingest batch writes one run, about a thousand rows for a thousand
-texts. Band keys are hashes, so a run cuts them by their top bits into buckets of about
-`BUCKET_PAIRS` pairs, one row each; the row's id is the run's id and the bucket's number
-(`run << 32 | bucket`), so finding a key in a run is one primary-key lookup with nothing to
-read first. When a level holds `FANOUT` runs they are merged into one of the next level, so
-a lookup reads one bucket per probe key in each of a few runs (`lineage.store.band_buckets`).
+(42 rows a text). Here an ingest batch writes one run, some hundreds of rows for a thousand
+texts. Band keys are hashes, so a run cuts them by their top bits into buckets of some tens
+of pairs (`BucketLayout`, chosen per backend), one row each; the row's id is the run's id
+and the bucket's number (`run << 32 | bucket`), so finding a key in a run is one primary-key
+lookup with nothing to read first. When a level holds `FANOUT` runs they are merged into one
+of the next level, so a lookup reads one bucket per probe key in each of a few runs
+(`lineage.store.band_buckets`).
 
-A row holds its keys as 64-bit integers and its record ids in 32 bits where all of the run's
-fit, else in 64. Records are never deleted, so runs need no tombstones. Band keys mix in
-their band number, so a key alone finds the texts that share that band.
+A row holds its keys as 64-bit integers and its record ids in 64 bits, or in 32 where the
+layout says so and all of the run's fit. Records are never deleted, so runs need no
+tombstones. Band keys mix in their band number, so a key alone finds the texts that share
+that band.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import delete, func, insert, select
@@ -27,10 +30,24 @@ from lineage.store.band_buckets import BUCKET_SHIFT, ID32, INT64, buckets, recor
 from lineage.store.bulk import insert_rows
 from lineage.store.schema import LshPage, LshSegment
 
-# A run's buckets hold between half this many pairs and this many, on average: rows of
-# 0.4-0.8 KB, several to a SQLite page and inline in PostgreSQL's (not TOASTed). Rows of up
-# to 3 KB, one to a page, took 1,053 bytes a text for its 672 bytes of pairs; these, 756.
-BUCKET_PAIRS = 48
+
+@dataclass(frozen=True)
+class BucketLayout:
+    """How a backend's bucket rows are cut: a run's buckets hold between half `pairs` pairs
+    and `pairs` on average, with record ids in 32 bits where all of the run's fit if
+    `narrow_ids`."""
+
+    pairs: int
+    narrow_ids: bool
+
+
+# SQLite stores values as they are: rows of 0.4-0.8 KB, several to a page, of 32-bit ids take
+# 559 bytes a text (a million texts), where rows of up to 3 KB of 64-bit ids, one to a page,
+# took 1,054. PostgreSQL compresses values over 2 KB (TOAST), and the 64-bit ids of records
+# written together compress best: there the larger rows take 546 bytes a text (40,000 texts,
+# after VACUUM), the smaller 590.
+LAYOUTS = {"sqlite": BucketLayout(pairs=48, narrow_ids=True)}
+SERVER_LAYOUT = BucketLayout(pairs=192, narrow_ids=False)
 FANOUT = 4
 # A run's level follows from its size (level n holds about LEVEL_BASE x FANOUT^n pairs), so
 # runs of any origin (a batch, a merge, a migration) sit among runs of their size.
@@ -58,16 +75,23 @@ def level_of(entries: int) -> int:
     return int(math.log(max(entries, LEVEL_BASE) / LEVEL_BASE, FANOUT))
 
 
-def bucket_bits(entries: int) -> int:
-    """How many top bits of a key number its bucket in a run of this many pairs."""
-    bits = max(0, math.ceil(math.log2(entries / BUCKET_PAIRS))) if entries > BUCKET_PAIRS else 0
+def bucket_bits(entries: int, pairs: int) -> int:
+    """How many top bits of a key number its bucket in a run of this many pairs, for buckets
+    of `pairs` pairs at most on average."""
+    bits = max(0, math.ceil(math.log2(entries / pairs))) if entries > pairs else 0
     return min(bits, BUCKET_SHIFT)  # a bucket number must not reach into the next run's ids
+
+
+def layout_of(session: Session) -> BucketLayout:
+    return LAYOUTS.get(session.get_bind().dialect.name, SERVER_LAYOUT)
 
 
 def _write_segment(session: Session, keys: np.ndarray, record_ids: np.ndarray) -> None:
     """A run of these pairs."""
-    bits = bucket_bits(len(keys))
-    _write_buckets(session, _new_segment(session, len(keys), bits), bits, keys, record_ids)
+    layout = layout_of(session)
+    bits = bucket_bits(len(keys), layout.pairs)
+    segment_id = _new_segment(session, len(keys), bits)
+    _write_buckets(session, segment_id, bits, keys, record_ids, layout.narrow_ids)
 
 
 def _new_segment(session: Session, entries: int, bits: int) -> int:
@@ -79,13 +103,20 @@ def _new_segment(session: Session, entries: int, bits: int) -> int:
 
 
 def _write_buckets(
-    session: Session, segment_id: int, bits: int, keys: np.ndarray, record_ids: np.ndarray
+    session: Session,
+    segment_id: int,
+    bits: int,
+    keys: np.ndarray,
+    record_ids: np.ndarray,
+    narrow_ids: bool,
 ) -> None:
     """Pairs of a run, a row per bucket of the top `bits` bits of their keys."""
     numbers = buckets(keys, bits)
     # numpy sorts 16-bit integers by radix, in linear time, and most runs have that few buckets.
     order = np.argsort(numbers.astype(np.uint16) if bits <= 16 else numbers, kind="stable")
-    keys, record_ids, numbers = keys[order], _packed(record_ids[order]), numbers[order]
+    keys, record_ids, numbers = keys[order], record_ids[order], numbers[order]
+    if narrow_ids:
+        record_ids = _narrowed(record_ids)
     del order
     starts = np.flatnonzero(np.diff(numbers, prepend=-1)).tolist()
     ends = [*starts[1:], len(keys)]
@@ -100,7 +131,7 @@ def _write_buckets(
         insert_rows(session, LshPage, ("id", "keys", "record_ids"), rows)
 
 
-def _packed(record_ids: np.ndarray) -> np.ndarray:
+def _narrowed(record_ids: np.ndarray) -> np.ndarray:
     """The ids in 32 bits where all of them fit (half the bytes of the index's pairs' ids)."""
     fits = record_ids.size and record_ids.min() >= 0 and record_ids.max() <= np.iinfo(ID32).max
     return record_ids.astype(ID32) if fits else record_ids
@@ -144,7 +175,8 @@ def _merge(session: Session, segment_ids: list[int]) -> None:
         )
     ).all()
     entries = sum(run_entries for _, _, run_entries in runs)
-    bits = bucket_bits(entries)
+    layout = layout_of(session)
+    bits = bucket_bits(entries, layout.pairs)
     range_bits = min(bits, max(0, math.ceil(math.log2(max(entries, 1) / MERGE_RANGE_PAIRS))))
     segment_id = _new_segment(session, entries, bits)
     for part in range(1 << range_bits):
@@ -154,7 +186,7 @@ def _merge(session: Session, segment_ids: list[int]) -> None:
         keys = np.concatenate([piece_keys for piece_keys, _ in pieces])
         record_ids = np.concatenate([piece_ids for _, piece_ids in pieces])
         del pieces
-        _write_buckets(session, segment_id, bits, keys, record_ids)
+        _write_buckets(session, segment_id, bits, keys, record_ids, layout.narrow_ids)
     for run in segment_ids:
         session.execute(delete(LshPage).where(*_rows_of(run, 0, 1 << BUCKET_SHIFT)))
     session.execute(delete(LshSegment).where(LshSegment.id.in_(segment_ids)))

@@ -137,7 +137,7 @@ def test_a_downgrade_and_upgrade_keep_every_pair(tmp_path: Path):
 
 
 @pytest.mark.parametrize("largest_id", [7, (1 << 32) - 1, 1 << 32, 1 << 40])
-def test_record_ids_take_32_bits_where_they_fit(tmp_path: Path, largest_id: int):
+def test_record_ids_take_32_bits_on_sqlite_where_they_fit(tmp_path: Path, largest_id: int):
     url = f"sqlite:///{tmp_path / 'ids.db'}"
     keys = np.arange(1_000) * 7919 - 3_000_000
     record_ids = np.linspace(1, largest_id, 1_000).astype(np.int64)
@@ -186,3 +186,17 @@ def test_a_downgrade_past_0010_widens_the_record_ids(tmp_path: Path):
     assert all(len(ids) == len(row_keys) for row_keys, ids in stored)
     with session_scope(engine) as session:
         assert band_entries(session) == expected
+
+
+def test_postgresql_keeps_larger_rows_of_64_bit_ids_which_it_compresses(postgres_url: str):
+    keys = np.random.default_rng(3).integers(-(1 << 63), (1 << 63) - 1, 20_000)
+    record_ids = np.arange(20_000) // 42 + 1
+    _add(postgres_url, keys, record_ids)
+
+    with session_scope(connect(postgres_url)) as session:
+        rows = session.execute(select(LshPage.keys, LshPage.record_ids)).all()
+        assert band_entries(session) == sorted(zip(keys.tolist(), record_ids.tolist(), strict=True))
+        assert band_buckets.candidates(driver_of(session), [int(keys[5])]) == {1}
+    assert {len(ids) for row_keys, ids in rows} == {len(row_keys) for row_keys, _ in rows}
+    pairs = band_index.SERVER_LAYOUT.pairs
+    assert pairs / 2 <= 20_000 / len(rows) <= pairs
