@@ -14,8 +14,8 @@ from lineage.store.driver import DriverConnection
 
 BUCKET_SHIFT = 32  # a bucket row's id is its run's id shifted by this, plus its number
 INT64 = np.dtype("<i8")
-# Record ids of a bucket row: 32-bit where all of its run's fit (since revision 0010), else
-# 64-bit; a row's width follows from its byte lengths (8 bytes a key).
+# Record ids of a bucket row: 64-bit, or 32-bit where the backend's layout narrows them (see
+# `band_index.BucketLayout`, since revision 0010); a row's lengths tell which (8 bytes a key).
 ID32 = np.dtype("<u4")
 _RUNS = "SELECT id, bits FROM lsh_segments"
 _RUN_IDS = "SELECT id FROM lsh_segments"
