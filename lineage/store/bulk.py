@@ -1,8 +1,8 @@
-"""Bulk and one-off SQL straight through the driver, in a session's transaction.
+"""Bulk SQL straight through the driver, in a session's transaction.
 
-For the hot paths (records, occurrences, index keys) and one-shot lookups: building
-SQLAlchemy parameters per row, or compiling a statement afresh in every process, would cost
-more than the database does. The dialect's differences (parameter markers, upserts) stay here.
+For the hot paths (records, occurrences, index keys): building SQLAlchemy parameters per row
+would cost more than the database does. The dialect's differences in writing (upserts, COPY)
+stay here; one-off reads go through `lineage.store.driver`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, delete
 from sqlalchemy.orm import Session
 
-from lineage.store.driver import MAX_PARAMETERS, driver_of
+from lineage.store.driver import MAX_PARAMETERS, parameter_marker
 from lineage.store.schema import Base
 
 # Rows from which PostgreSQL is sent them by COPY rather than in INSERT statements.
@@ -88,7 +88,7 @@ def _insert_many(
     connection = session.connection()
     if connection.dialect.name == "postgresql" and len(rows) >= COPY_AT_LEAST:
         return _copy_then_insert(connection, table, columns, rows, tail, key)
-    marker = driver_of(session).marker
+    marker = parameter_marker(connection.dialect.paramstyle)
     row_markers = f"({', '.join([marker] * len(columns))})"
     per_statement = max(1, MAX_PARAMETERS // len(columns))
     returned: list[tuple] = []

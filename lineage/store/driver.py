@@ -74,6 +74,11 @@ class DriverConnection:
         self.dbapi_connection.close()
 
 
+def parameter_marker(paramstyle: str) -> str:
+    """How a driver of this DB-API paramstyle marks a parameter: `?` (sqlite3) or `%s`."""
+    return "?" if paramstyle == "qmark" else "%s"
+
+
 def driver_of(database: Session | DriverConnection) -> DriverConnection:
     """The driver's connection: the session's (what it has not yet written flushed first, so
     that statements run on it see the session's work, in its transaction), or the one given."""
@@ -81,8 +86,7 @@ def driver_of(database: Session | DriverConnection) -> DriverConnection:
         return database
     database.flush()
     connection = database.connection()
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    return DriverConnection(connection.connection, marker)
+    return DriverConnection(connection.connection, parameter_marker(connection.dialect.paramstyle))
 
 
 def open_at_head(url: str | None = None) -> DriverConnection | None:
