@@ -414,3 +414,25 @@ def test_hostile_web_archives_are_problems_and_the_run_goes_on(tmp_path: Path, r
         "hostile/dates.warc.gz#record=2",
         "hostile/page.html",
     } <= stored
+
+
+def test_a_web_text_record_holding_nuls_is_a_problem_as_a_text_file_is(tmp_path: Path, run_cli):
+    corpus = tmp_path / "web"
+    corpus.mkdir()
+    _warc(
+        corpus / "crawl.warc.wet",
+        [
+            ("conversion", "https://c.example/binary", b"GIF89a\0\0\x01\0" * 50, "text/plain"),
+            ("conversion", "https://c.example/text", make_document(5).encode(), "text/plain"),
+        ],
+        gzipped=False,
+    )
+
+    result = run_cli("ingest", corpus, "--dataset", "web", "--json")
+
+    assert result.exit_code == 2
+    (problem,) = json.loads(result.output)["problems"]
+    assert problem["locator"] == "web/crawl.warc.wet#record=1"
+    assert problem["reason"].endswith("holds NUL characters: binary data, not text")
+    stored = {row[0] for row in _sql(run_cli, "SELECT locator FROM occurrences")}
+    assert stored == {"web/crawl.warc.wet#record=2"}

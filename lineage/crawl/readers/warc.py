@@ -31,6 +31,7 @@ from lineage.crawl.items import (
     Skipped,
 )
 from lineage.crawl.readers.html import HTML_TYPES, page_item
+from lineage.crawl.readers.rows import NUL_IN_TEXT
 from lineage.crawl.rights import read_embedded_rights
 from lineage.crawl.site_policy import MAX_POLICY_BYTES
 from lineage.crawl.streams import read_whole
@@ -103,7 +104,9 @@ def _read_record(record: Any, locator: str, options: ReadOptions) -> ReadResult:
     yield item
 
 
-def _item(record: Any, locator: str, uri: str | None, payload: bytes) -> ContentItem | Skipped:
+def _item(
+    record: Any, locator: str, uri: str | None, payload: bytes
+) -> ContentItem | Skipped | ItemProblem:
     http = record.http_headers
     headers = dict(http.headers) if http is not None else {}
     declared = http.get_header("Content-Type") if http is not None else None
@@ -111,6 +114,8 @@ def _item(record: Any, locator: str, uri: str | None, payload: bytes) -> Content
     media = (content_type or "").split(";")[0].strip().lower()
     if record.rec_type == "conversion" or media == "text/plain":
         text = payload.decode("utf-8", errors="replace")
+        if "\0" in text:  # as a plain-text file would be
+            return ItemProblem(locator, "not-text", f"{locator}: {NUL_IN_TEXT}")
         return ContentItem(locator, RecordKind.TEXT, payload, text=text, source_uri=uri)
     if media in HTML_TYPES:
         page = page_item(locator, payload, content_type, uri, headers)
