@@ -498,8 +498,8 @@ def streamed_row(
 
 
 def load_compiled_signer() -> None:
-    """What the first ingest in a process pays once: importing numba, loading the compiled
-    signer from its cache (compiling it, after an install) and building its Unicode table."""
+    """What the first ingest in a process pays once: loading the compiled signer and building
+    its Unicode table."""
     sign_texts(["warm up", "réchauffer"], DEFAULT_TEXT_PARAMS, compiled=True)
 
 

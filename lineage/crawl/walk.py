@@ -398,7 +398,7 @@ def _walk(root: CorpusRoot) -> Iterator[_Found]:
                 subfolders.append((entry.path, f"{prefix}{spelt}/"))
             else:
                 link = entry.is_symlink()
-                special = not link and _is_special(_mode(entry))
+                special = not link and not _is_file(entry)
                 yield _Found(entry.path, name, prefix + spelt, prefix == top, link, special)
         folders += reversed(subfolders)
 
@@ -421,11 +421,14 @@ def _is_folder(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def _mode(entry: os.DirEntry[str]) -> int:
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """A regular file, by the type the listing gave (no system call, where the file system
+    gives types); an entry that cannot be asked is taken for one, whose reading then reports
+    the problem."""
     try:
-        return entry.stat(follow_symlinks=False).st_mode
+        return entry.is_file(follow_symlinks=False)
     except OSError:
-        return stat.S_IFREG  # taken for a file, whose reading then reports the problem
+        return True
 
 
 def _is_special(mode: int) -> bool:

@@ -13,7 +13,9 @@ from lineage.errors import IncompatibleFingerprintError
 from lineage.fingerprint import (
     DEFAULT_TEXT_PARAMS,
     TextFingerprintParams,
+    _signer,
     check_compatible,
+    compiled,
     fingerprint_text,
     minhash_from_bytes,
     minhash_to_bytes,
@@ -21,7 +23,7 @@ from lineage.fingerprint import (
     shingles,
     text as text_module,
 )
-from lineage.fingerprint.text import shingle_hashes, sign_texts
+from lineage.fingerprint.text import _permutations, shingle_hashes, sign_texts
 from lineage.ingest import IngestOptions, ingest_paths
 from lineage.query.lookup import lookup_text
 from lineage.store.engine import connect, session_scope
@@ -178,3 +180,29 @@ def test_the_compiled_signer_equals_the_numpy_one():
     assert np.array_equal(compiled.values, reference.values)
     assert np.array_equal(compiled.band_keys, reference.band_keys)
     assert compiled.text_sha256 == reference.text_sha256
+
+
+def test_the_compiled_signer_refuses_buffers_that_do_not_fit():
+    a, b = _permutations(DEFAULT_TEXT_PARAMS.num_perm, DEFAULT_TEXT_PARAMS.seed)
+    values = np.empty((1, len(a)), np.uint32)
+    past_the_data = np.array([10], np.int64)
+    with pytest.raises(ValueError, match="ends do not rise within the data"):
+        _signer.sign_utf8(b"short", past_the_data, a, b, 3, np.zeros(128, np.uint8), values)
+    with pytest.raises(ValueError, match="values is not texts x permutations"):
+        _signer.sign_utf8(
+            b"short", np.array([5], np.int64), a, b, 3, np.zeros(1, np.uint8), values[:, :8]
+        )
+    with pytest.raises(ValueError, match="a and b differ"):
+        _signer.sign_utf8(
+            b"short", np.array([5], np.int64), a, b[:-1], 3, np.zeros(1, np.uint8), values
+        )
+    with pytest.raises(ValueError, match="not an aligned array"):
+        _signer.sign_utf8(b"short", np.zeros(9, np.uint8), a, b, 3, np.zeros(1, np.uint8), values)
+
+
+def test_the_compiled_signer_reads_no_further_than_broken_utf8():
+    """Cut or impossible sequences (which a normalised text never holds) end as separators."""
+    texts = [b"ab \xe4\xb8", b"\xff\xff\xff\xffab", b"\xf0"]
+    values = compiled.sign_normalized(texts, *_permutations(128, 1), 3)
+    reference = compiled.sign_normalized([b"ab", b"ab", b""], *_permutations(128, 1), 3)
+    assert np.array_equal(values, reference)
