@@ -1,4 +1,5 @@
-"""Opening the lineage database: URL resolution, SQLite tuning, and upgrades through Alembic."""
+"""Opening the lineage database: URL resolution, SQLite tuning, and upgrades through Alembic
+(a new SQLite database from its baseline, `lineage.store.baseline`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
 from lineage.errors import DatabaseUnavailableError, LineageError
+from lineage.store.baseline import create_from_baseline
 from lineage.store.driver import SCHEMA_REVISION, SQLITE_BUSY_TIMEOUT_MS, database_url
 
 if TYPE_CHECKING:
@@ -131,9 +133,6 @@ def upgrade_to_head(engine: Engine) -> None:
 
 
 def _upgrade(engine: Engine) -> None:
-    from alembic import command
-
-    config = alembic_config()
     with engine.begin() as connection:
         # All of it in one transaction, with a lock taken first: a process killed mid-way
         # leaves no half-made schema, and a second one waits, then finds the head.
@@ -142,8 +141,16 @@ def _upgrade(engine: Engine) -> None:
         elif connection.dialect.name == "postgresql":  # whose DDL is transactional too
             lock = text("SELECT pg_advisory_xact_lock(:key)")
             connection.execute(lock, {"key": MIGRATION_LOCK_KEY})
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        if not create_from_baseline(connection):
+            run_migrations(connection)
+
+
+def run_migrations(connection: Connection) -> None:
+    from alembic import command
+
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
 
 
 @contextmanager

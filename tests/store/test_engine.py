@@ -68,8 +68,9 @@ def test_bad_database_url_is_a_user_error(run_cli):
 
 
 def test_migrations_and_models_agree(tmp_path: Path):
-    engine = connect(f"sqlite:///{tmp_path / 'fresh.db'}")
-    with engine.connect() as connection:
+    engine = connect(f"sqlite:///{tmp_path / 'fresh.db'}", upgrade=False)
+    with engine.begin() as connection:
+        migrate(connection, "upgrade", "head")
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
 
