@@ -35,6 +35,8 @@ CARD_FILE_NAMES = frozenset({CARD_FILE_NAME.lower()})
 # A whole-file read is refused past this size; a dataset card's, past the second.
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_CARD_BYTES = 16 * 1024 * 1024
+# What a read asks for once past a file's size, should it have grown since it was opened.
+READ_CHUNK_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -80,31 +82,36 @@ class CorpusFile:
         return self._stat.st_mtime if self._stat is not None else None
 
     def open(self) -> BinaryIO:
-        return os.fdopen(self._descriptor(), "rb")
+        return os.fdopen(self._descriptor()[0], "rb")
 
-    def _descriptor(self) -> int:
+    def _descriptor(self) -> tuple[int, int]:
         """The file, opened without following a link or waiting on a FIFO put in its place
-        since the walk; refused unless it is a regular file."""
+        since the walk, and its size; refused unless it is a regular file."""
         try:
             descriptor = os.open(self.os_path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError as exc:
             raise InputError(f"{self.locator}: cannot read: {exc.strerror}") from exc
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
             os.close(descriptor)
             raise InputError(f"{self.locator}: not a regular file, not read")
-        return descriptor
+        return descriptor, status.st_size
 
     def read(self) -> bytes:
+        """The whole file, in as few system calls as can be (a corpus may be millions of small
+        files)."""
+        descriptor, size = self._descriptor()
         try:
-            with os.fdopen(self._descriptor(), "rb", buffering=0) as handle:  # read whole
-                size = os.fstat(handle.fileno()).st_size
-                if size > MAX_FILE_BYTES:
-                    raise InputError(
-                        f"{self.locator}: {size} bytes is over the {MAX_FILE_BYTES} limit"
-                    )
-                return handle.readall()
+            if size > MAX_FILE_BYTES:
+                raise InputError(f"{self.locator}: {size} bytes is over the {MAX_FILE_BYTES} limit")
+            data = _read_whole(descriptor, size)
         except OSError as exc:
             raise InputError(f"{self.locator}: cannot read: {exc.strerror}") from exc
+        finally:
+            os.close(descriptor)
+        if len(data) > MAX_FILE_BYTES:
+            raise InputError(f"{self.locator}: grew past the {MAX_FILE_BYTES} limit while read")
+        return data
 
     @cached_property
     def placement(self) -> Placement:
@@ -117,6 +124,20 @@ class CorpusFile:
         nearest first; each file is read once per crawl, and only when asked for."""
         for path in self.root.license_files_for(self.path):
             yield self.root.license_evidence(path)
+
+
+def _read_whole(descriptor: int, size: int) -> bytes:
+    """What is left of an open file of `size` bytes: one read of its size and one that finds
+    the end (then more, should it have grown), up to one byte past MAX_FILE_BYTES."""
+    chunks: list[bytes] = []
+    total = 0
+    while total <= MAX_FILE_BYTES:
+        chunk = os.read(descriptor, size + 1 - total if total <= size else READ_CHUNK_BYTES)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 @dataclass(frozen=True)

@@ -195,3 +195,23 @@ def test_the_walk_takes_files_in_order_and_never_follows_links(tmp_path: Path, r
         ("linked-folder", "symbolic link (not followed)"),
         ("linked.txt", "symbolic link (not followed)"),
     ]
+
+
+def test_a_file_is_read_whole_up_to_the_limit_and_refused_past_it(
+    tmp_path: Path, run_cli, db_url, monkeypatch
+):
+    from lineage.crawl import walk
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "at-limit.txt").write_text("word " * 200, encoding="utf-8")
+    (corpus / "past-limit.txt").write_text("word " * 200 + "more", encoding="utf-8")
+    monkeypatch.setattr(walk, "MAX_FILE_BYTES", 1000)
+
+    result = run_cli("ingest", corpus, "--dataset", "d", "--json")
+
+    assert result.exit_code == 2
+    problems = json.loads(result.output)["problems"]
+    assert [problem["locator"] for problem in problems] == ["corpus/past-limit.txt"]
+    assert "1004 bytes is over the 1000 limit" in problems[0]["reason"]
+    assert set(_occurrences(db_url)) == {"corpus/at-limit.txt"}
