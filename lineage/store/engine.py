@@ -146,6 +146,7 @@ def _upgrade(engine: Engine) -> None:
 
 
 def run_migrations(connection: Connection) -> None:
+    """Alembic's upgrade to the head, in the connection's transaction."""
     from alembic import command
 
     config = alembic_config()
