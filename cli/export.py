@@ -29,7 +29,7 @@ CROISSANT = "croissant"
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # a folder for croissant: one written before is rewritten
     help="File to write (default: stdout); for croissant, the folder to write into.",
 )
 @click.option(

@@ -21,6 +21,8 @@ def test_every_version_that_trained_the_model_is_written_and_validates(
     out = tmp_path / "croissant"
     result = run_cli("export", lineage_db, "--format", "croissant", "-o", out)
     assert result.exit_code == 0, result.output
+    again = run_cli("export", lineage_db, "--format", "croissant", "-o", out)
+    assert again.exit_code == 0, again.output  # into the folder written before, as make sample does
     assert sorted(path.name for path in out.iterdir()) == ["notes@1", "web-clean@1", "web@1"]
     trained = json.loads(run_cli("trained", lineage_db, "--json").output)
     by_ref = {f"{d['dataset']}@{d['version']}": d for d in trained["datasets"]}
@@ -69,3 +71,10 @@ def test_croissant_validation_catches_a_broken_file(lineage_db: str, run_cli, tm
     except mlc.ValidationError as exc:
         errors = [str(exc)]
     assert errors
+
+
+def test_a_document_export_onto_a_folder_is_one_line(lineage_db: str, run_cli, tmp_path: Path):
+    result = run_cli("export", lineage_db, "--format", "spdx3", "-o", tmp_path)
+
+    assert result.exit_code == 1
+    assert f"cannot write {tmp_path}" in result.output
