@@ -37,7 +37,32 @@ def test_the_cached_model_identifies_as_the_packaged_one(cache_home: Path):
     for expected, text in TEXTS.items():
         assert first.classify(text) == again.classify(text) == packaged.classify(text)
         assert language.identify_language(text) == expected
-    assert cached.suffix == ".npz" and list((cache_home / "lineage").iterdir()) == [cached]
+    assert sorted(path.name for path in cached.iterdir()) == sorted(
+        f"{name}.npy" for name in language._ARRAYS
+    )
+    assert list((cache_home / "lineage").iterdir()) == [cached]
+
+
+def test_a_damaged_cache_is_made_again(cache_home: Path):
+    language.load_model()
+    (cached,) = (cache_home / "lineage").iterdir()
+    automaton = cached / "nextmove.npy"
+    automaton.write_bytes(automaton.read_bytes()[: 1 << 20])  # cut short, as by a full disk
+    language.load_model.cache_clear()
+
+    assert language.identify_language(TEXTS["fr"]) == "fr"  # from the packaged model
+    assert not cached.exists()
+    language.load_model.cache_clear()
+    assert language.identify_language(TEXTS["ru"]) == "ru"  # from a new copy
+    assert (cached / "nextmove.npy").stat().st_size > 1 << 20
+
+
+def test_a_copy_of_the_earlier_form_is_removed(cache_home: Path):
+    earlier = cache_home / "lineage" / "py3langid-model-4586720-1.npz"
+    earlier.parent.mkdir()
+    earlier.write_bytes(b"an earlier copy")
+    assert language.identify_language(TEXTS["zh"]) == "zh"
+    assert not earlier.exists()
 
 
 def test_without_a_writable_cache_the_packaged_model_is_read(cache_home: Path):
