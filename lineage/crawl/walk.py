@@ -95,6 +95,7 @@ class CorpusFile:
         if not stat.S_ISREG(status.st_mode):
             os.close(descriptor)
             raise InputError(f"{self.locator}: not a regular file, not read")
+        self.__dict__.setdefault("_stat", status)  # the file as read: no second stat
         return descriptor, status.st_size
 
     def read(self) -> bytes:

@@ -112,11 +112,11 @@ class IngestPipeline:
 
     def ingest(self, files: Iterable[CorpusFile], progress: IngestProgress | None) -> None:
         for file, read in self._reads(files):
-            self._take_file(file)
             if read is None:
                 self._read_here(file)
             else:
                 self._take_read(file, read)
+            self._take_file(file)  # after the read, whose status it takes
             if progress is not None:
                 progress.advance(file.size)
         self._flush()
