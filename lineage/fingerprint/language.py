@@ -79,7 +79,7 @@ def decompressed_model(packaged: Path) -> Path | None:
         if not isinstance(exc, OSError):
             raise
         return cached if cached.is_dir() else None  # another process's copy came first
-    _remove_older_copies(cached)
+    _remove_earlier_form(cached)
     return cached
 
 
@@ -98,14 +98,11 @@ def _write_arrays(packaged: Path, folder: Path) -> None:
     archive.unlink()
 
 
-def _remove_older_copies(kept: Path) -> None:
-    """Copies of another version of the model (or of lineage's earlier `.npz` form)."""
-    for older in kept.parent.glob("py3langid-model-*"):
-        if older != kept and not older.name.endswith(".partial"):
-            if older.is_dir():
-                shutil.rmtree(older, ignore_errors=True)
-            else:
-                older.unlink(missing_ok=True)
+def _remove_earlier_form(kept: Path) -> None:
+    """The `.npz` copy lineage made of the same model before it mapped arrays. Copies made
+    from other installs stay: two environments sharing the cache would else delete each
+    other's on every run."""
+    kept.with_name(f"{kept.name}.npz").unlink(missing_ok=True)
 
 
 def cache_folder() -> Path:

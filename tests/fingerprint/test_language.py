@@ -57,12 +57,16 @@ def test_a_damaged_cache_is_made_again(cache_home: Path):
     assert (cached / "nextmove.npy").stat().st_size > 1 << 20
 
 
-def test_a_copy_of_the_earlier_form_is_removed(cache_home: Path):
-    earlier = cache_home / "lineage" / "py3langid-model-4586720-1.npz"
-    earlier.parent.mkdir()
-    earlier.write_bytes(b"an earlier copy")
+def test_the_earlier_copy_of_the_model_goes_and_other_installs_copies_stay(cache_home: Path):
+    packaged = Path(MODEL_DIR, MODEL_FILE).stat()
+    folder = cache_home / "lineage"
+    earlier = folder / f"py3langid-model-{packaged.st_size}-{packaged.st_mtime_ns}.npz"
+    other_install = folder / f"py3langid-model-{packaged.st_size}-1"
+    other_install.mkdir(parents=True)
+    earlier.write_bytes(b"the .npz copy of lineage before")
+
     assert language.identify_language(TEXTS["zh"]) == "zh"
-    assert not earlier.exists()
+    assert not earlier.exists() and other_install.is_dir()
 
 
 def test_without_a_writable_cache_the_packaged_model_is_read(cache_home: Path):
