@@ -249,7 +249,7 @@ def copy_against_insert(server: str, repeats: int, rows: int = 20_000) -> None:
     columns = ("sha256", "kind", "size_bytes", "minhash")
     signature = os.urandom(512)
     batch = [
-        (hashlib.sha256(str(n).encode()).hexdigest(), "text", 1500, signature) for n in range(rows)
+        (hashlib.sha256(str(n).encode()).digest(), "text", 1500, signature) for n in range(rows)
     ]
     seconds: dict[str, list[float]] = {"COPY": [], "INSERT": []}
     default = bulk.COPY_AT_LEAST

@@ -379,7 +379,7 @@ def store_only(
         batch = paths[start : start + DEFAULT_BATCH_SIZE]
         computed = [row for row, _ in fingerprints[start : start + DEFAULT_BATCH_SIZE]]
         contents = [path.read_bytes() for path in batch]
-        hashes = [hashlib.sha256(data).hexdigest() for data in contents]
+        hashes = [hashlib.sha256(data).digest() for data in contents]  # as the table keeps them
         rows = [
             (sha, "text", len(data), None, *(row[column] for column in EMPTY_RECORD), None)
             for row, sha, data in zip(computed, hashes, contents, strict=True)

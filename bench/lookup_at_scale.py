@@ -15,6 +15,10 @@ number of fresh `lineage --version` (start-up) and `lineage init` (a command tha
 database through SQLAlchemy, which a lookup does without) processes. It prints medians,
 spreads and the lookup time beyond start-up, and checks that every probe found its original.
 
+Last, the store's size per text record (what issue 16 holds to 600 bytes): a copy of the
+database with the images and what only they use deleted, vacuumed, divided by its texts, and
+the same by table and index (SQLite's `dbstat`).
+
     .venv/bin/python bench/lookup_at_scale.py                      # 1,000,000 of each
     .venv/bin/python bench/lookup_at_scale.py --records 20000 --db /tmp/small.db
 """
@@ -24,9 +28,11 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -39,6 +45,7 @@ from lineage.fingerprint.text import sign_texts
 from lineage.ingest import DEFAULT_BATCH_SIZE
 from lineage.registry import ModelRegistration, register_model
 from lineage.store.bulk import insert_rows
+from lineage.store.digests import stored_digest
 from lineage.store.engine import connect, session_scope
 from lineage.store.records import store_index_keys
 from lineage.store.rows import ensure_dataset_version, ensure_license, ensure_source
@@ -48,6 +55,7 @@ BATCH = 20_000
 VOCABULARY = 30_000
 PROBE_INDEX = 1_234  # the stored document the text probe is an edit of (needs --records > it)
 LINEAGE = str(Path(sys.executable).with_name("lineage"))
+DIGESTS = ("sha256", "text_sha256")  # given in hex, kept in bytes
 
 
 def main() -> None:
@@ -108,6 +116,34 @@ def main() -> None:
     print("\nfirst lookup timed inside a fresh process, after imports and opening the database:")
     for kind, times in inside.items():
         print(f"  {kind:<6} {statistics.median(times):8.1f}  [{spread(times)}]")
+    print_text_store_size(args.db)
+
+
+def print_text_store_size(db: Path) -> None:
+    """Bytes per text record: of a vacuumed copy without the images, whole and by object."""
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / "texts.db"
+        with sqlite3.connect(db) as source:
+            source.execute("VACUUM INTO ?", (str(copy),))
+        texts = sqlite3.connect(copy, isolation_level=None)
+        texts.executescript(
+            "DELETE FROM image_keys;"
+            "DELETE FROM occurrences WHERE record_id IN "
+            "(SELECT id FROM records WHERE kind = 'image');"
+            "DELETE FROM records WHERE kind = 'image';"
+            "VACUUM;"
+        )
+        count = texts.execute("SELECT count(*) FROM records").fetchone()[0]
+        objects = texts.execute(
+            "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC"
+        ).fetchall()
+        texts.close()
+        total = copy.stat().st_size
+    print(f"\nstore size per text record ({count:,} texts, images deleted, vacuumed):")
+    print(f"  {total / count:8.0f} bytes  ({total / 1e9:.2f} GB)")
+    for name, size in objects:
+        if size / count >= 1:
+            print(f"    {name:<32} {size / count:8.0f}")
 
 
 def parse_args() -> argparse.Namespace:
@@ -160,7 +196,7 @@ def build(url: str, count: int, picture: Path) -> None:
         signed = sign_texts(docs, DEFAULT_TEXT_PARAMS, compiled=True)
         rows = [
             (
-                f"t{start + i:063d}",
+                f"a{start + i:063x}",
                 "text",
                 len(doc),
                 signed.text_sha256[i],
@@ -187,7 +223,7 @@ def build(url: str, count: int, picture: Path) -> None:
         if start == 0:
             hashes[0] = list(real_picture(picture))
         rows = [
-            (f"i{start + i:063d}", "image", 1000, phash, dhash)
+            (f"b{start + i:063x}", "image", 1000, phash, dhash)
             for i, (phash, dhash) in enumerate(hashes)
         ]
         keys = [list(image_keys(phash)) for phash, _ in hashes]
@@ -219,7 +255,14 @@ def store(
     columns = ("sha256", "kind", "size_bytes", *fingerprints)
     with session_scope(engine) as session:
         session.connection().exec_driver_sql("PRAGMA cache_size=-4000000")
-        insert_rows(session, Record, columns, rows)
+        stored = [
+            tuple(
+                stored_digest(value) if column in DIGESTS else value
+                for column, value in zip(columns, row, strict=True)
+            )
+            for row in rows
+        ]
+        insert_rows(session, Record, columns, stored)
         ids = dict(
             session.execute(
                 select(Record.sha256, Record.id).where(Record.sha256.in_([row[0] for row in rows]))

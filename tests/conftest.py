@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 from click.testing import CliRunner, Result
 from PIL import Image
-from sqlalchemy import Connection, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from cli.main import cli
 from lineage.store.band_buckets import record_ids_of
-from lineage.store.engine import alembic_config
+from lineage.store.engine import alembic_config, schema_transaction
 from lineage.store.schema import LshPage
 from tests.postgres_server import MissingServer, fresh_database, postgres_server
 
@@ -140,10 +140,12 @@ def band_entries(session: Session) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
-def migrate(connection: Connection, direction: str, revision: str) -> None:
-    """Alembic's `upgrade` or `downgrade` to `revision`, in the connection's transaction."""
+def migrate(engine: Engine, direction: str, revision: str) -> None:
+    """Alembic's `upgrade` or `downgrade` to `revision`, in a transaction of its own, as
+    lineage's own upgrades run."""
     from alembic import command
 
-    config = alembic_config()
-    config.attributes["connection"] = connection
-    getattr(command, direction)(config, revision)
+    with schema_transaction(engine) as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        getattr(command, direction)(config, revision)

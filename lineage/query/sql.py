@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from sqlalchemy import Table
 
 from lineage.errors import SqlSandboxError
 from lineage.query.views import VIEWS_SQL
 from lineage.store.engine import DuckDBAttachment, duckdb_attachment
-from lineage.store.schema import Base
+from lineage.store.schema import Base, Digest
 
 ALIAS = "lineage"
 SANDBOX_MEMORY_LIMIT = "2GB"
@@ -126,11 +127,21 @@ def _extension_path(name: str) -> Path:
 
 def _create_views(connection: duckdb.DuckDBPyConnection, schema: str) -> None:
     for table in Base.metadata.sorted_tables:
+        columns = f"* {_digests_in_hex(table)}".rstrip()
         connection.execute(
-            f'CREATE VIEW "{table.name}" AS SELECT * FROM {ALIAS}.{schema}."{table.name}"'
+            f'CREATE VIEW "{table.name}" AS SELECT {columns} FROM {ALIAS}.{schema}."{table.name}"'
         )
     for statement in duckdb.extract_statements(VIEWS_SQL):
         connection.execute(statement.query)
+
+
+def _digests_in_hex(table: Table) -> str:
+    """The REPLACE clause that shows a table's digests in hex, as everywhere else; stored,
+    they are 32 bytes (`lineage.store.schema.Digest`)."""
+    digests = [column.name for column in table.columns if isinstance(column.type, Digest)]
+    if not digests:
+        return ""
+    return f"REPLACE ({', '.join(f'lower(hex({name})) AS {name}' for name in digests)})"
 
 
 def _checked_statements(query: str) -> list[duckdb.Statement]:

@@ -92,7 +92,8 @@ def _check_version(
     session: Session, version: DatasetVersion, logged: dict[str, Any] | None, result: Verification
 ) -> None:
     ref = version.ref
-    root = merkle_root(sha for (sha,) in driver_of(session).rows(_VERSION_RECORDS, (version.id,)))
+    rows = driver_of(session).rows(_VERSION_RECORDS, (version.id,))
+    root = merkle_root(bytes(digest) for (digest,) in rows)
     digest, occurrences = occurrence_digest(session, version.id)
     found = result.findings
     if version.manifest_hash is not None and version.manifest_hash != root:

@@ -133,16 +133,46 @@ def upgrade_to_head(engine: Engine) -> None:
 
 
 def _upgrade(engine: Engine) -> None:
-    with engine.begin() as connection:
-        # All of it in one transaction, with a lock taken first: a process killed mid-way
-        # leaves no half-made schema, and a second one waits, then finds the head.
-        if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        elif connection.dialect.name == "postgresql":  # whose DDL is transactional too
-            lock = text("SELECT pg_advisory_xact_lock(:key)")
-            connection.execute(lock, {"key": MIGRATION_LOCK_KEY})
+    with schema_transaction(engine) as connection:
         if not create_from_baseline(connection):
             run_migrations(connection)
+
+
+@contextmanager
+def schema_transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction for changing the schema, with a lock taken first: a process killed
+    mid-way leaves no half-made schema, and a second one waits, then finds the head.
+
+    On SQLite, foreign keys go unenforced meanwhile (checked before it commits): changing a
+    column's type there rebuilds the table, and dropping the old one would delete, or refuse,
+    the rows that reference it. The setting is the connection's, and SQLite ignores it inside
+    a transaction, so it is made before and undone after, through the driver."""
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _through_driver(connection, "PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                if sqlite:
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")
+                elif connection.dialect.name == "postgresql":  # whose DDL is transactional too
+                    lock = text("SELECT pg_advisory_xact_lock(:key)")
+                    connection.execute(lock, {"key": MIGRATION_LOCK_KEY})
+                yield connection
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise LineageError("the schema change left rows whose references are gone")
+        finally:
+            if sqlite:
+                _through_driver(connection, "PRAGMA foreign_keys=ON")
+
+
+def _through_driver(connection: Connection, statement: str) -> None:
+    """A statement outside the transaction SQLAlchemy would begin for it."""
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(statement)
+    finally:
+        cursor.close()
 
 
 def run_migrations(connection: Connection) -> None:

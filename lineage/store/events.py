@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from lineage.store.digests import hex_digest
 from lineage.store.driver import driver_of
 from lineage.store.rows import utc_now
 from lineage.store.schema import Event
@@ -77,7 +78,10 @@ def occurrence_digest(session: Session, version_id: int) -> tuple[str, int]:
     each record is, under which licence, from which source), and how many there are."""
     digest = hashlib.sha256()
     count = 0
-    for row in driver_of(session).rows(_OCCURRENCE_FACTS, (version_id,)):
+    for locator, digest_of_record, *facts in driver_of(session).rows(
+        _OCCURRENCE_FACTS, (version_id,)
+    ):
+        row = (locator, hex_digest(digest_of_record), *facts)
         line = "\t".join("" if value is None else str(value) for value in row)
         digest.update(line.encode("utf-8", "surrogateescape") + b"\n")
         count += 1

@@ -8,6 +8,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from lineage.store.digests import hex_digest, hex_digest_or_none, stored_digest
 from lineage.store.driver import DriverConnection
 
 _TEXT_COLUMNS = "SELECT id, sha256, text_sha256, minhash FROM records"
@@ -30,7 +31,7 @@ _LOCATIONS = (
     "WHERE records.sha256 = {marker} ORDER BY dataset_versions.id, occurrences.locator"
 )
 
-# (id, sha256, text_sha256, minhash) of a stored text.
+# (id, sha256, text_sha256, minhash) of a stored text, its digests in hex.
 TextRow = tuple[int, str, str | None, bytes | None]
 
 
@@ -38,11 +39,17 @@ def texts_matching_exactly(
     driver: DriverConnection, sha256: str, text_sha256: str
 ) -> list[TextRow]:
     """Texts with these bytes, or this normalised text."""
-    return driver.rows(_TEXT_EXACT, (sha256, text_sha256))
+    rows = driver.rows(_TEXT_EXACT, (stored_digest(sha256), stored_digest(text_sha256)))
+    return [_text_row(row) for row in rows]
 
 
 def texts_by_id(driver: DriverConnection, record_ids: Sequence[int]) -> list[TextRow]:
-    return driver.rows_in(_TEXT_BY_ID, record_ids)
+    return [_text_row(row) for row in driver.rows_in(_TEXT_BY_ID, record_ids)]
+
+
+def _text_row(row: tuple) -> TextRow:
+    record_id, digest, text_digest, minhash = row
+    return record_id, hex_digest(digest), hex_digest_or_none(text_digest), minhash
 
 
 def fingerprint_params_of(
@@ -61,13 +68,15 @@ def image_candidates(driver: DriverConnection, keys: Sequence[int]) -> list[tupl
 
 
 def image_ids_by_hash(driver: DriverConnection, sha256: str) -> list[int]:
-    return [record_id for (record_id,) in driver.rows(_IMAGE_EXACT, (sha256,))]
+    rows = driver.rows(_IMAGE_EXACT, (stored_digest(sha256),))
+    return [record_id for (record_id,) in rows]
 
 
 def hashes_by_id(driver: DriverConnection, record_ids: Sequence[int]) -> dict[int, str]:
-    return dict(driver.rows_in(_HASH_BY_ID, record_ids))
+    rows = driver.rows_in(_HASH_BY_ID, record_ids)
+    return {record_id: hex_digest(digest) for record_id, digest in rows}
 
 
 def locations_of(driver: DriverConnection, sha256: str) -> list[tuple[str, str, int, str, str]]:
     """(locator, licence, version id, dataset, version) of every occurrence of a record."""
-    return driver.rows(_LOCATIONS, (sha256,))
+    return driver.rows(_LOCATIONS, (stored_digest(sha256),))

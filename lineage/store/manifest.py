@@ -14,12 +14,10 @@ LEAF_PREFIX = b"\x00"
 NODE_PREFIX = b"\x01"
 
 
-def merkle_root(record_hashes: Iterable[str]) -> str:
-    """The hex Merkle root of the distinct hex SHA-256 `record_hashes`, in sorted order."""
-    level = [
-        hashlib.sha256(LEAF_PREFIX + bytes.fromhex(value)).digest()
-        for value in sorted(set(record_hashes))
-    ]
+def merkle_root(record_digests: Iterable[bytes]) -> str:
+    """The hex Merkle root of the distinct SHA-256 `record_digests` (32 bytes each, as the
+    records table keeps them), in sorted order (that of their hex, too)."""
+    level = [hashlib.sha256(LEAF_PREFIX + value).digest() for value in sorted(set(record_digests))]
     if not level:
         return hashlib.sha256(b"").hexdigest()
     while len(level) > 1:

@@ -101,6 +101,6 @@ def refresh_manifest(session: Session, version: DatasetVersion) -> None:
     """Recompute the version's Merkle root, record count and size from its occurrences. The
     records are read through the driver: ORM rows, one per record, would cost more."""
     rows = driver_of(session).rows(_VERSION_MEMBERS, (version.id,))
-    version.manifest_hash = merkle_root(sha for sha, _ in rows)
+    version.manifest_hash = merkle_root(bytes(digest) for digest, _ in rows)
     version.record_count = len(rows)
     version.size_bytes = sum(size for _, size in rows)

@@ -16,23 +16,27 @@ from sqlalchemy.orm import Session
 from lineage.fingerprint.batch import FINGERPRINT_COLUMNS
 from lineage.store import band_index
 from lineage.store.bulk import insert_returning, insert_rows
+from lineage.store.digests import hex_digest, stored_digest, stored_digests
 from lineage.store.driver import driver_of
 from lineage.store.schema import ImageKey, Record
 from lineage.vocabulary import RecordKind
 
 RECORD_COLUMNS = ("sha256", "kind", "size_bytes", "training_use", *FINGERPRINT_COLUMNS, "rights")
 IMAGE_KEY_COLUMNS = ("key", "record_id", "piece", "phash", "dhash")
+_DIGEST_POSITIONS = [RECORD_COLUMNS.index(column) for column in ("sha256", "text_sha256")]
 _STORED_BY_HASH = "SELECT sha256, kind, id FROM records WHERE sha256 IN ({})"
 _ID_BY_HASH = "SELECT sha256, id FROM records WHERE sha256 IN ({})"
 
 
 def stored_by_hash(session: Session, hashes: Sequence[str]) -> list[tuple[str, str, int]]:
     """(sha256, kind, id) of the records stored with these content hashes."""
-    return driver_of(session).rows_in(_STORED_BY_HASH, hashes)
+    rows = driver_of(session).rows_in(_STORED_BY_HASH, stored_digests(hashes))
+    return [(hex_digest(digest), kind, id_) for digest, kind, id_ in rows]
 
 
 def ids_by_hash(session: Session, hashes: Sequence[str]) -> dict[str, int]:
-    return dict(driver_of(session).rows_in(_ID_BY_HASH, hashes))
+    rows = driver_of(session).rows_in(_ID_BY_HASH, stored_digests(hashes))
+    return {hex_digest(digest): id_ for digest, id_ in rows}
 
 
 def insert_records(session: Session, rows: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
@@ -41,12 +45,22 @@ def insert_records(session: Session, rows: Mapping[str, Mapping[str, Any]]) -> d
     of those inserted, by hash."""
     if not rows:
         return {}
-    values = [tuple(row[column] for column in RECORD_COLUMNS) for row in rows.values()]
-    inserted = dict(
-        insert_returning(session, Record, RECORD_COLUMNS, values, ("sha256", "id"), ("sha256",))
+    values = [_as_stored(row) for row in rows.values()]
+    returned = insert_returning(
+        session, Record, RECORD_COLUMNS, values, ("sha256", "id"), ("sha256",)
     )
+    inserted = {hex_digest(digest): id_ for digest, id_ in returned}
     store_index_keys(session, {id_: rows[sha] for sha, id_ in inserted.items()})
     return inserted
+
+
+def _as_stored(row: Mapping[str, Any]) -> tuple:
+    """A record's values of RECORD_COLUMNS as the table takes them: its digests in bytes."""
+    values = [row[column] for column in RECORD_COLUMNS]
+    for position in _DIGEST_POSITIONS:
+        if values[position] is not None:
+            values[position] = stored_digest(values[position])
+    return tuple(values)
 
 
 def fill_missing_rights(

@@ -2,7 +2,8 @@
 
 Alembic owns every change to these tables (see `migrations/`); the models never create
 tables themselves. Column types are chosen to mean the same on SQLite and PostgreSQL:
-64-bit hashes are signed BIGINTs, structured metadata is JSON.
+64-bit hashes are signed BIGINTs, records' SHA-256 digests 32-byte binaries given as hex,
+structured metadata is JSON.
 """
 
 from __future__ import annotations
@@ -22,10 +23,14 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     false,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, configure_mappers, mapped_column, relationship
+
+from lineage.store.digests import hex_digest_or_none, stored_digest
 
 # Stable constraint names so that migrations stay portable between SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -43,6 +48,19 @@ class Base(DeclarativeBase):
         dict[str, Any]: JSON,
         datetime: DateTime(timezone=True),
     }
+
+
+class Digest(TypeDecorator[str]):
+    """A SHA-256 digest kept as its 32 bytes and given as hex (`lineage.store.digests`)."""
+
+    impl = LargeBinary(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> bytes | None:
+        return None if value is None else stored_digest(value)
+
+    def process_result_value(self, value: bytes | None, dialect: Dialect) -> str | None:
+        return hex_digest_or_none(value)
 
 
 class License(Base):
@@ -78,10 +96,10 @@ class Record(Base):
     __tablename__ = "records"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    sha256: Mapped[str] = mapped_column(Digest, unique=True)
     kind: Mapped[str] = mapped_column(String(8))
     size_bytes: Mapped[int] = mapped_column(BigInteger)
-    text_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    text_sha256: Mapped[str | None] = mapped_column(Digest, index=True)
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
     phash: Mapped[int | None] = mapped_column(BigInteger, index=True)
     dhash: Mapped[int | None] = mapped_column(BigInteger)

@@ -1,4 +1,4 @@
--- revision 0010
+-- revision 0011
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL, 
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
@@ -14,23 +14,6 @@ CREATE TABLE licenses (
 	CONSTRAINT pk_licenses PRIMARY KEY (id), 
 	CONSTRAINT uq_licenses_spdx UNIQUE (spdx)
 );
-CREATE TABLE records (
-	id INTEGER NOT NULL, 
-	sha256 VARCHAR(64) NOT NULL, 
-	kind VARCHAR(8) NOT NULL, 
-	size_bytes BIGINT NOT NULL, 
-	text_sha256 VARCHAR(64), 
-	minhash BLOB, 
-	phash BIGINT, 
-	dhash BIGINT, 
-	width INTEGER, 
-	height INTEGER, 
-	image_format VARCHAR(16), rights JSON, training_use VARCHAR(16), 
-	CONSTRAINT pk_records PRIMARY KEY (id), 
-	CONSTRAINT uq_records_sha256 UNIQUE (sha256)
-);
-CREATE INDEX ix_records_phash ON records (phash);
-CREATE INDEX ix_records_text_sha256 ON records (text_sha256);
 CREATE TABLE sources (
 	id INTEGER NOT NULL, 
 	uri VARCHAR(2048) NOT NULL, 
@@ -221,8 +204,8 @@ CREATE TABLE "datasets" (
 	created_at DATETIME NOT NULL, 
 	external BOOLEAN DEFAULT 0 NOT NULL, 
 	CONSTRAINT pk_datasets PRIMARY KEY (id), 
-	CONSTRAINT fk_datasets_declared_license_id_licenses FOREIGN KEY(declared_license_id) REFERENCES licenses (id), 
-	CONSTRAINT uq_datasets_name UNIQUE (name)
+	CONSTRAINT uq_datasets_name UNIQUE (name), 
+	CONSTRAINT fk_datasets_declared_license_id_licenses FOREIGN KEY(declared_license_id) REFERENCES licenses (id)
 );
 CREATE TABLE crawl_facts (
 	id INTEGER NOT NULL, 
@@ -309,4 +292,23 @@ CREATE TABLE events (
 	CONSTRAINT pk_events PRIMARY KEY (id), 
 	CONSTRAINT uq_events_hash UNIQUE (hash)
 );
-INSERT INTO alembic_version (version_num) VALUES ('0010');
+CREATE TABLE "records" (
+	id INTEGER NOT NULL, 
+	sha256 BLOB NOT NULL, 
+	kind VARCHAR(8) NOT NULL, 
+	size_bytes BIGINT NOT NULL, 
+	text_sha256 BLOB, 
+	minhash BLOB, 
+	phash BIGINT, 
+	dhash BIGINT, 
+	width INTEGER, 
+	height INTEGER, 
+	image_format VARCHAR(16), 
+	rights JSON, 
+	training_use VARCHAR(16), 
+	CONSTRAINT pk_records PRIMARY KEY (id), 
+	CONSTRAINT uq_records_sha256 UNIQUE (sha256)
+);
+CREATE INDEX ix_records_phash ON records (phash);
+CREATE INDEX ix_records_text_sha256 ON records (text_sha256);
+INSERT INTO alembic_version (version_num) VALUES ('0011');

@@ -53,8 +53,7 @@ def test_a_lookup_in_a_fresh_process_loads_no_sqlalchemy(db_url: str):
 
 @pytest.mark.usefixtures("ingested")
 def test_a_database_at_an_older_schema_is_upgraded_then_looked_up(run_cli, db_url: str):
-    with connect(db_url, upgrade=False).begin() as connection:
-        migrate(connection, "downgrade", "0008")
+    migrate(connect(db_url, upgrade=False), "downgrade", "0008")
     assert open_at_head(db_url) is None
 
     result = run_cli("lookup", "--json", PROBE)

@@ -53,7 +53,7 @@ def test_a_database_the_tool_made_is_intact(recorded: Path, run_cli):
             {"manifest-mismatch", "records-changed", "occurrences-count"},
         ),
         (
-            "UPDATE records SET sha256 = 'ab' || substr(sha256, 3) WHERE id = 1",
+            "UPDATE records SET sha256 = zeroblob(32) WHERE id = 1",  # another 32-byte digest
             {"manifest-mismatch", "records-changed", "occurrences-changed"},
         ),
         # recipes' ingest entry gone: the chain breaks, and its occurrences are unlogged

@@ -15,6 +15,8 @@ from lineage.store.engine import connect, current_revision, head_revision, sessi
 from lineage.store.schema import LshPage, LshSegment
 from tests.conftest import band_entries, migrate
 
+_RECORD = text("INSERT INTO records (id, sha256, kind, size_bytes) VALUES (:id, :sha, 'text', 1)")
+
 
 def _add(url: str, keys: np.ndarray, record_ids: np.ndarray) -> None:
     with session_scope(connect(url)) as session:
@@ -70,14 +72,9 @@ def test_full_levels_merge_so_runs_stay_few(tmp_path: Path):
 def test_band_rows_of_the_old_schema_move_into_runs(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = connect(url, upgrade=False)
+    migrate(engine, "upgrade", "0002")
     with engine.begin() as connection:
-        migrate(connection, "upgrade", "0002")
-        connection.execute(
-            text("INSERT INTO records (id, sha256, kind, size_bytes) VALUES (1, 'a', 'text', 1)")
-        )
-        connection.execute(
-            text("INSERT INTO records (id, sha256, kind, size_bytes) VALUES (2, 'b', 'text', 1)")
-        )
+        connection.execute(_RECORD, [{"id": 1, "sha": "a" * 64}, {"id": 2, "sha": "b" * 64}])
         connection.execute(
             text("INSERT INTO lsh_bands (key, record_id, band) VALUES (:key, :record, :band)"),
             [{"key": key, "record": 1 + key % 2, "band": key % 7} for key in range(-600, 600)],
@@ -115,21 +112,17 @@ def test_a_downgrade_and_upgrade_keep_every_pair(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'round.db'}"
     engine = connect(url)
     with engine.begin() as connection:
-        connection.execute(
-            text("INSERT INTO records (id, sha256, kind, size_bytes) VALUES (1, 'a', 'text', 1)")
-        )
-        connection.execute(
-            text("INSERT INTO records (id, sha256, kind, size_bytes) VALUES (2, 'b', 'text', 1)")
-        )
+        digests = [{"id": 1, "sha": bytes(32)}, {"id": 2, "sha": bytes(31) + b"\1"}]
+        connection.execute(_RECORD, digests)
     keys = np.arange(-300, 300)
     record_ids = 1 + keys % 2
     _add(url, keys, record_ids)
     expected = sorted(zip(keys.tolist(), record_ids.tolist(), strict=True))
 
+    migrate(engine, "downgrade", "0002")
     with engine.begin() as connection:
-        migrate(connection, "downgrade", "0002")
         old_rows = connection.execute(text("SELECT key, record_id FROM lsh_bands")).all()
-        migrate(connection, "upgrade", "head")
+    migrate(engine, "upgrade", "head")
 
     assert sorted(tuple(row) for row in old_rows) == expected
     with session_scope(engine) as session:
@@ -178,10 +171,10 @@ def test_a_downgrade_past_0010_widens_the_record_ids(tmp_path: Path):
     expected = sorted(zip(keys.tolist(), record_ids.tolist(), strict=True))
     engine = connect(url)
 
+    migrate(engine, "downgrade", "0009")
     with engine.begin() as connection:
-        migrate(connection, "downgrade", "0009")
         stored = connection.execute(text("SELECT keys, record_ids FROM lsh_pages")).all()
-        migrate(connection, "upgrade", "head")
+    migrate(engine, "upgrade", "head")
 
     assert all(len(ids) == len(row_keys) for row_keys, ids in stored)
     with session_scope(engine) as session:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from lineage.store.engine import (
     SCHEMA_REVISION,
@@ -14,8 +14,11 @@ from lineage.store.engine import (
     current_revision,
     head_revision,
 )
-from lineage.store.schema import Base
+from lineage.store.schema import Base, Record
 from tests.conftest import migrate
+
+# A content hash as revisions before 0011 kept it: 64 characters of hex.
+DIGEST = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 
 def test_migrations_upgrade_an_empty_database_to_the_models(tmp_path: Path):
@@ -69,18 +72,19 @@ def test_bad_database_url_is_a_user_error(run_cli):
 
 def test_migrations_and_models_agree(tmp_path: Path):
     engine = connect(f"sqlite:///{tmp_path / 'fresh.db'}", upgrade=False)
-    with engine.begin() as connection:
-        migrate(connection, "upgrade", "head")
+    migrate(engine, "upgrade", "head")
+    with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
 
 
 def test_a_database_of_the_first_schema_upgrades_with_its_data(tmp_path: Path):
     engine = connect(f"sqlite:///{tmp_path / 'old.db'}", upgrade=False)
+    migrate(engine, "upgrade", "0001")
     with engine.begin() as connection:
-        migrate(connection, "upgrade", "0001")
         connection.execute(
-            text("INSERT INTO records (sha256, kind, size_bytes) VALUES ('ab', 'text', 3)")
+            text("INSERT INTO records (sha256, kind, size_bytes) VALUES (:sha, 'text', 3)"),
+            {"sha": DIGEST},
         )
 
     engine = connect(f"sqlite:///{tmp_path / 'old.db'}")
@@ -88,4 +92,6 @@ def test_a_database_of_the_first_schema_upgrades_with_its_data(tmp_path: Path):
     assert current_revision(engine) == head_revision()
     with engine.connect() as connection:
         row = connection.execute(text("SELECT sha256, rights, training_use FROM records")).one()
-    assert tuple(row) == ("ab", None, None)
+        digest = connection.scalar(select(Record.sha256))
+    assert tuple(row) == (bytes.fromhex(DIGEST), None, None)
+    assert digest == DIGEST
