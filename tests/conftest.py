@@ -17,9 +17,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from cli.main import cli
-from lineage.store.band_buckets import record_ids_of
+from lineage.store.band_buckets import BUCKET_SHIFT, prefixes, prefixes_of_row, record_ids_of
 from lineage.store.engine import alembic_config, schema_transaction
-from lineage.store.schema import LshPage
+from lineage.store.schema import LshPage, LshSegment
 from tests.postgres_server import MissingServer, fresh_database, postgres_server
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -130,14 +130,25 @@ def license_text() -> Callable[[str], str]:
 
 
 def band_entries(session: Session) -> list[tuple[int, int]]:
-    """Every (band key, record id) pair of the LSH index, read from its pages."""
+    """Every (band key prefix, record id) pair of the LSH index, read from its pages."""
+    run_bits = dict(session.execute(select(LshSegment.id, LshSegment.bits)).tuples().all())
     pairs: list[tuple[int, int]] = []
-    for keys, record_ids in session.execute(select(LshPage.keys, LshPage.record_ids)):
-        row_keys = np.frombuffer(keys, "<i8")
+    for row, kept, record_ids in session.execute(
+        select(LshPage.id, LshPage.keys, LshPage.record_ids)
+    ):
+        key_prefixes = prefixes_of_row(row, run_bits[row >> BUCKET_SHIFT], kept)
         pairs += zip(
-            row_keys.tolist(), record_ids_of(record_ids, len(row_keys)).tolist(), strict=True
+            key_prefixes.tolist(),
+            record_ids_of(record_ids, len(key_prefixes)).tolist(),
+            strict=True,
         )
     return sorted(pairs)
+
+
+def indexed_pairs(keys: np.ndarray, record_ids: np.ndarray) -> list[tuple[int, int]]:
+    """(band key prefix, record id) pairs, sorted, as `band_entries` gives them."""
+    key_prefixes = prefixes(np.asarray(keys, np.int64)).tolist()
+    return sorted(zip(key_prefixes, np.asarray(record_ids).tolist(), strict=True))
 
 
 def migrate(engine: Engine, direction: str, revision: str) -> None:

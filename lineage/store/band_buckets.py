@@ -14,18 +14,40 @@ from lineage.store.driver import DriverConnection
 
 BUCKET_SHIFT = 32  # a bucket row's id is its run's id shifted by this, plus its number
 INT64 = np.dtype("<i8")
+# The index keeps the top KEY_BITS bits of each band key (its prefix, since revision 0012): a
+# run's bucket number gives its top `bits` bits, and the row the rest, in 32 (a fragment).
+# Keys are hashes, so two texts' prefixes agree by chance once in 2^40 pairs; the lookup
+# compares the candidates' signatures anyway.
+KEY_BITS = 40
+FRAGMENT = np.dtype("<u4")
+MIN_BUCKET_BITS = KEY_BITS - 8 * FRAGMENT.itemsize
 # Record ids of a bucket row: 64-bit, or 32-bit where the backend's layout narrows them (see
-# `band_index.BucketLayout`, since revision 0010); a row's lengths tell which (8 bytes a key).
+# `band_index.BucketLayout`, since revision 0010); a row's lengths tell which.
 ID32 = np.dtype("<u4")
 _RUNS = "SELECT id, bits FROM lsh_segments"
 _RUN_IDS = "SELECT id FROM lsh_segments"
 
 
-def buckets(keys: np.ndarray, bits: int) -> np.ndarray:
-    """The bucket of each key: its top `bits` bits, as an unsigned number."""
-    if bits == 0:
-        return np.zeros(len(keys), np.int64)
-    return (keys.view(np.uint64) >> np.uint64(64 - bits)).astype(np.int64)
+def prefixes(keys: np.ndarray) -> np.ndarray:
+    """The top KEY_BITS bits of each signed 64-bit band key, as a non-negative number."""
+    return (keys.view(np.uint64) >> np.uint64(64 - KEY_BITS)).astype(INT64)
+
+
+def buckets(key_prefixes: np.ndarray, bits: int) -> np.ndarray:
+    """The bucket of each key prefix: its top `bits` bits."""
+    return key_prefixes >> (KEY_BITS - bits)
+
+
+def fragments(key_prefixes: np.ndarray, bits: int) -> np.ndarray:
+    """What a row of a run of `bits` bucket bits keeps of each key prefix: the bits below."""
+    return (key_prefixes & ((1 << (KEY_BITS - bits)) - 1)).astype(FRAGMENT)
+
+
+def prefixes_of_row(row_id: int, bits: int, row_fragments: bytes) -> np.ndarray:
+    """The key prefixes of a bucket row of a run of `bits` bucket bits."""
+    bucket = row_id & ((1 << BUCKET_SHIFT) - 1)
+    values = np.frombuffer(row_fragments, FRAGMENT).astype(INT64)
+    return (bucket << (KEY_BITS - bits)) | values
 
 
 def record_ids_of(data: bytes, count: int) -> np.ndarray:
@@ -43,15 +65,15 @@ def candidates(driver: DriverConnection, keys: Sequence[int]) -> set[int]:
     before it deletes the ones it replaces), so what was read is complete if every run it
     came from still exists afterwards; else the lookup is redone on the runs as they are."""
     # Sorted, for searchsorted; np.unique and np.isin would import numpy.ma (15 ms) in a lookup.
-    probe = np.sort(np.asarray(keys, dtype=INT64))
+    probe = np.sort(prefixes(np.asarray(keys, dtype=INT64)))
     if not probe.size:
         return set()
     while True:
         runs = driver.rows(_RUNS)
         wanted = sorted({row for run, bits in runs for row in _bucket_rows(run, bits, probe)})
         key_rows = _read_rows(driver, "keys", wanted)
-        found = _hits(key_rows, probe)
-        counts = {row: len(keys) // INT64.itemsize for row, keys in key_rows}
+        found = _hits(key_rows, dict(runs), probe)
+        counts = {row: len(keys) // FRAGMENT.itemsize for row, keys in key_rows}
         id_rows = _read_rows(driver, "record_ids", sorted(found))
         still_there = {run for (run,) in driver.rows(_RUN_IDS)}
         if all(run in still_there for run, _ in runs):
@@ -63,15 +85,21 @@ def candidates(driver: DriverConnection, keys: Sequence[int]) -> set[int]:
     }
 
 
-def _bucket_rows(run: int, bits: int, keys: np.ndarray) -> set[int]:
-    return set(((run << BUCKET_SHIFT) + buckets(keys, bits)).tolist())
+def _bucket_rows(run: int, bits: int, key_prefixes: np.ndarray) -> set[int]:
+    return set(((run << BUCKET_SHIFT) + buckets(key_prefixes, bits)).tolist())
 
 
-def _hits(rows: list[tuple[int, bytes]], probe: np.ndarray) -> dict[int, np.ndarray]:
-    """For each bucket row holding any probe key, where in it they are: tested for all rows
-    at once, then traced back to their rows."""
-    keys = np.frombuffer(b"".join(bucket_keys for _, bucket_keys in rows), INT64)
-    ends = np.cumsum([len(bucket_keys) // INT64.itemsize for _, bucket_keys in rows])
+def _hits(
+    rows: list[tuple[int, bytes]], run_bits: dict[int, int], probe: np.ndarray
+) -> dict[int, np.ndarray]:
+    """For each bucket row holding any probe key prefix, where in it they are: tested for all
+    rows at once, then traced back to their rows."""
+    parts = [
+        prefixes_of_row(row, run_bits[row >> BUCKET_SHIFT], row_fragments)
+        for row, row_fragments in rows
+    ]
+    keys = np.concatenate(parts) if parts else np.empty(0, INT64)
+    ends = np.cumsum([len(part) for part in parts])
     positions = np.flatnonzero(_members(keys, probe))
     owners = np.searchsorted(ends, positions, "right")
     found: dict[int, list[int]] = defaultdict(list)

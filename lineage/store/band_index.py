@@ -10,10 +10,10 @@ lookup with nothing to read first. When a level holds `FANOUT` runs they are mer
 of the next level, so a lookup reads one bucket per probe key in each of a few runs
 (`lineage.store.band_buckets`).
 
-A row holds its keys as 64-bit integers and its record ids in 64 bits, or in 32 where the
-layout says so and all of the run's fit. Records are never deleted, so runs need no
-tombstones. Band keys mix in their band number, so a key alone finds the texts that share
-that band.
+A row holds the rest of its keys' top 40 bits in 32 (`band_buckets.KEY_BITS`: a run has 8
+bucket bits at least), and its record ids in 64 bits, or in 32 where the layout says so and
+all of the run's fit. Records are never deleted, so runs need no tombstones. Band keys mix in
+their band number, so a key alone finds the texts that share that band.
 """
 
 from __future__ import annotations
@@ -26,7 +26,18 @@ import numpy as np
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from lineage.store.band_buckets import BUCKET_SHIFT, ID32, INT64, buckets, record_ids_of
+from lineage.store.band_buckets import (
+    BUCKET_SHIFT,
+    FRAGMENT,
+    ID32,
+    INT64,
+    MIN_BUCKET_BITS,
+    buckets,
+    fragments,
+    prefixes,
+    prefixes_of_row,
+    record_ids_of,
+)
 from lineage.store.bulk import insert_rows
 from lineage.store.schema import LshPage, LshSegment
 
@@ -41,11 +52,11 @@ class BucketLayout:
     narrow_ids: bool
 
 
-# SQLite stores values as they are: rows of 0.4-0.8 KB, several to a page, of 32-bit ids take
-# 559 bytes a text (a million texts), where rows of up to 3 KB of 64-bit ids, one to a page,
-# took 1,054. PostgreSQL compresses values over 2 KB (TOAST), and the 64-bit ids of records
-# written together compress best: there the larger rows take 546 bytes a text (40,000 texts,
-# after VACUUM), the smaller 590.
+# SQLite stores values as they are: rows of 0.4-0.8 KB, several to a page, of 32-bit ids took
+# 559 bytes a text (a million texts, 64-bit keys), where rows of up to 3 KB of 64-bit ids, one
+# to a page, took 1,054. PostgreSQL compresses values over 2 KB (TOAST), and the 64-bit ids of
+# records written together compress best: there the larger rows took 546 bytes a text (40,000
+# texts, after VACUUM), the smaller 590.
 LAYOUTS = {"sqlite": BucketLayout(pairs=48, narrow_ids=True)}
 SERVER_LAYOUT = BucketLayout(pairs=192, narrow_ids=False)
 FANOUT = 4
@@ -62,7 +73,8 @@ def add_run(session: Session, keys: np.ndarray, record_ids: np.ndarray) -> None:
     """Index these (key, record id) pairs, in any order: one new run, then the merges it
     makes due. Runs in the session's transaction, so a batch and its index commit together."""
     if len(keys):
-        _write_segment(session, np.asarray(keys, INT64), np.asarray(record_ids, INT64))
+        key_prefixes = prefixes(np.asarray(keys, INT64))
+        _write_segment(session, key_prefixes, np.asarray(record_ids, INT64))
         _merge_full_levels(session)
 
 
@@ -77,21 +89,23 @@ def level_of(entries: int) -> int:
 
 def bucket_bits(entries: int, pairs: int) -> int:
     """How many top bits of a key number its bucket in a run of this many pairs, for buckets
-    of `pairs` pairs at most on average."""
+    of `pairs` pairs at most on average; at least enough that a row keeps the rest of a key's
+    prefix in a fragment (smaller runs have smaller buckets)."""
     bits = max(0, math.ceil(math.log2(entries / pairs))) if entries > pairs else 0
-    return min(bits, BUCKET_SHIFT)  # a bucket number must not reach into the next run's ids
+    # A bucket number must not reach into the next run's ids.
+    return min(max(bits, MIN_BUCKET_BITS), BUCKET_SHIFT)
 
 
 def layout_of(session: Session) -> BucketLayout:
     return LAYOUTS.get(session.get_bind().dialect.name, SERVER_LAYOUT)
 
 
-def _write_segment(session: Session, keys: np.ndarray, record_ids: np.ndarray) -> None:
+def _write_segment(session: Session, key_prefixes: np.ndarray, record_ids: np.ndarray) -> None:
     """A run of these pairs."""
     layout = layout_of(session)
-    bits = bucket_bits(len(keys), layout.pairs)
-    segment_id = _new_segment(session, len(keys), bits)
-    _write_buckets(session, segment_id, bits, keys, record_ids, layout.narrow_ids)
+    bits = bucket_bits(len(key_prefixes), layout.pairs)
+    segment_id = _new_segment(session, len(key_prefixes), bits)
+    _write_buckets(session, segment_id, bits, key_prefixes, record_ids, layout.narrow_ids)
 
 
 def _new_segment(session: Session, entries: int, bits: int) -> int:
@@ -106,24 +120,25 @@ def _write_buckets(
     session: Session,
     segment_id: int,
     bits: int,
-    keys: np.ndarray,
+    key_prefixes: np.ndarray,
     record_ids: np.ndarray,
     narrow_ids: bool,
 ) -> None:
     """Pairs of a run, a row per bucket of the top `bits` bits of their keys."""
-    numbers = buckets(keys, bits)
+    numbers = buckets(key_prefixes, bits)
     # numpy sorts 16-bit integers by radix, in linear time, and most runs have that few buckets.
     order = np.argsort(numbers.astype(np.uint16) if bits <= 16 else numbers, kind="stable")
-    keys, record_ids, numbers = keys[order], record_ids[order], numbers[order]
+    kept = fragments(key_prefixes[order], bits)
+    record_ids, numbers = record_ids[order], numbers[order]
     if narrow_ids:
         record_ids = _narrowed(record_ids)
     del order
     starts = np.flatnonzero(np.diff(numbers, prepend=-1)).tolist()
-    ends = [*starts[1:], len(keys)]
+    ends = [*starts[1:], len(kept)]
     base = segment_id << BUCKET_SHIFT
     for first in range(0, len(starts), INSERT_ROWS):  # a few MB of rows at a time
         rows = [
-            (base + int(numbers[start]), keys[start:end].tobytes(), record_ids[start:end].tobytes())
+            (base + int(numbers[start]), kept[start:end].tobytes(), record_ids[start:end].tobytes())
             for start, end in zip(
                 starts[first : first + INSERT_ROWS], ends[first : first + INSERT_ROWS], strict=True
             )
@@ -183,10 +198,10 @@ def _merge(session: Session, segment_ids: list[int]) -> None:
         pieces = [
             _range_of_run(session, run, run_bits, part, range_bits) for run, run_bits, _ in runs
         ]
-        keys = np.concatenate([piece_keys for piece_keys, _ in pieces])
+        key_prefixes = np.concatenate([piece_keys for piece_keys, _ in pieces])
         record_ids = np.concatenate([piece_ids for _, piece_ids in pieces])
         del pieces
-        _write_buckets(session, segment_id, bits, keys, record_ids, layout.narrow_ids)
+        _write_buckets(session, segment_id, bits, key_prefixes, record_ids, layout.narrow_ids)
     for run in segment_ids:
         session.execute(delete(LshPage).where(*_rows_of(run, 0, 1 << BUCKET_SHIFT)))
     session.execute(delete(LshSegment).where(LshSegment.id.in_(segment_ids)))
@@ -195,18 +210,23 @@ def _merge(session: Session, segment_ids: list[int]) -> None:
 def _range_of_run(
     session: Session, run: int, run_bits: int, part: int, range_bits: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The pairs of a run whose keys' top `range_bits` bits are `part`: whole buckets where
-    the run's buckets are that fine, else the one bucket holding them, filtered."""
+    """The pairs (key prefix, record id) of a run whose keys' top `range_bits` bits are
+    `part`: whole buckets where the run's buckets are that fine, else the one bucket holding
+    them, filtered."""
     if run_bits >= range_bits:
         shift = run_bits - range_bits
         where = _rows_of(run, part << shift, (part + 1) << shift)
     else:
         bucket = part >> (range_bits - run_bits)
         where = _rows_of(run, bucket, bucket + 1)
-    stored = session.execute(select(LshPage.keys, LshPage.record_ids).where(*where)).all()
-    keys = np.frombuffer(b"".join(row[0] for row in stored), INT64)
+    stored = session.execute(
+        select(LshPage.id, LshPage.keys, LshPage.record_ids).where(*where)
+    ).all()
+    keys = np.concatenate(
+        [prefixes_of_row(row, run_bits, kept) for row, kept, _ in stored] or [np.empty(0, INT64)]
+    )
     record_ids = np.concatenate(
-        [record_ids_of(ids, len(row_keys) // INT64.itemsize) for row_keys, ids in stored]
+        [record_ids_of(ids, len(kept) // FRAGMENT.itemsize) for _, kept, ids in stored]
         or [np.empty(0, INT64)]
     )
     if run_bits < range_bits:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 DEFAULT_URL = "sqlite:///lineage.db"
 URL_ENV_VAR = "LINEAGE_DB"
 # The latest Alembic revision (a test holds it to Alembic's head).
-SCHEMA_REVISION = "0011"
+SCHEMA_REVISION = "0012"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Parameters in one statement: under SQLite's default limit of 32,766 (PostgreSQL's is 65,535).
 MAX_PARAMETERS = 30_000

@@ -1,4 +1,4 @@
--- revision 0011
+-- revision 0012
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL, 
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
@@ -204,8 +204,8 @@ CREATE TABLE "datasets" (
 	created_at DATETIME NOT NULL, 
 	external BOOLEAN DEFAULT 0 NOT NULL, 
 	CONSTRAINT pk_datasets PRIMARY KEY (id), 
-	CONSTRAINT uq_datasets_name UNIQUE (name), 
-	CONSTRAINT fk_datasets_declared_license_id_licenses FOREIGN KEY(declared_license_id) REFERENCES licenses (id)
+	CONSTRAINT fk_datasets_declared_license_id_licenses FOREIGN KEY(declared_license_id) REFERENCES licenses (id), 
+	CONSTRAINT uq_datasets_name UNIQUE (name)
 );
 CREATE TABLE crawl_facts (
 	id INTEGER NOT NULL, 
@@ -309,6 +309,6 @@ CREATE TABLE "records" (
 	CONSTRAINT pk_records PRIMARY KEY (id), 
 	CONSTRAINT uq_records_sha256 UNIQUE (sha256)
 );
-CREATE INDEX ix_records_phash ON records (phash);
 CREATE INDEX ix_records_text_sha256 ON records (text_sha256);
-INSERT INTO alembic_version (version_num) VALUES ('0011');
+CREATE INDEX ix_records_phash ON records (phash);
+INSERT INTO alembic_version (version_num) VALUES ('0012');
