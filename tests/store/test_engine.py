@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -10,6 +11,7 @@ from sqlalchemy import inspect, select, text
 
 from lineage.store.engine import (
     SCHEMA_REVISION,
+    SQLITE_PAGE_BYTES,
     connect,
     current_revision,
     head_revision,
@@ -45,6 +47,18 @@ def test_sqlite_runs_in_wal_mode(tmp_path: Path):
 
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_a_new_sqlite_database_has_larger_pages_and_an_older_one_keeps_its_own(tmp_path: Path):
+    older = tmp_path / "older.db"
+    with sqlite3.connect(older) as made_before:  # SQLite's default page, 4 KiB
+        made_before.execute("PRAGMA journal_mode=WAL")
+    new, reopened = connect(f"sqlite:///{tmp_path / 'new.db'}"), connect(f"sqlite:///{older}")
+
+    with new.connect() as connection, reopened.connect() as older_connection:
+        assert connection.execute(text("PRAGMA page_size")).scalar() == SQLITE_PAGE_BYTES
+        assert older_connection.execute(text("PRAGMA page_size")).scalar() == 4096
+        assert current_revision(reopened) == head_revision()
 
 
 def test_database_url_comes_from_the_environment(tmp_path: Path, monkeypatch):
