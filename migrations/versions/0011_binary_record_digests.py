@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from lineage.errors import DatabaseUnavailableError
+
 revision: str = "0011"
 down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
@@ -27,7 +29,15 @@ HEX = sa.String(length=64)
 BINARY = sa.LargeBinary(length=32)
 
 
+# A digest that is not 64 lowercase hex digits, which the conversion could not keep.
+_NOT_HEX = {
+    "sqlite": "length({0}) <> 64 OR {0} GLOB '*[^0-9a-f]*'",
+    "postgresql": "{0} !~ '^[0-9a-f]{{64}}$'",
+}
+
+
 def upgrade() -> None:
+    _refuse_values_not_hex()
     if op.get_bind().dialect.name == "sqlite":
         _sqlite_convert(_unhex, BINARY, HEX)
     else:
@@ -39,6 +49,22 @@ def downgrade() -> None:
         _sqlite_convert(_hex, HEX, BINARY)
     else:
         _postgresql_convert("encode({}, 'hex')", HEX, BINARY)
+
+
+def _refuse_values_not_hex() -> None:
+    """Name the first record whose digest is not hex, before anything changes (SQLite would
+    only say that the conversion's function failed)."""
+    connection = op.get_bind()
+    condition = _NOT_HEX[connection.dialect.name]
+    for column in DIGEST_COLUMNS:
+        found = connection.exec_driver_sql(
+            f"SELECT id, {column} FROM records WHERE {condition.format(column)} LIMIT 1"
+        ).first()
+        if found is not None:
+            raise DatabaseUnavailableError(
+                f"record {found[0]}: {column} {found[1]!r} is not 64 lowercase hex digits; "
+                "schema revision 0011 keeps digests as their bytes, so it cannot convert it"
+            )
 
 
 def _unhex(value: str | bytes | None) -> bytes | None:

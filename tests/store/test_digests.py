@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, func, select, text
 
 from cli.main import cli
-from lineage.store.engine import connect
+from lineage.store.engine import connect, current_revision
 from lineage.store.schema import ImageKey, Occurrence, Record
 from tests.conftest import SAMPLE_DATA, migrate
 
@@ -95,3 +95,19 @@ def test_the_revision_refuses_to_rebuild_records_with_foreign_keys_enforced(db_u
         config.attributes["connection"] = connection
         with pytest.raises(RuntimeError, match="foreign keys"):
             command.upgrade(config, "head")
+
+
+def test_a_digest_that_is_not_hex_stops_the_upgrade_and_changes_nothing(run_cli, db_url: str):
+    run_cli("ingest", SAMPLE_DATA / "field-notes", "--dataset", "notes")
+    engine = connect(db_url)
+    migrate(engine, "downgrade", "0010")
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE records SET sha256 = 'not a digest' WHERE id = 2"))
+    before = _stored_digests(engine)
+
+    result = CliRunner().invoke(cli, ["--db", db_url, "init"])
+
+    assert result.exit_code == 1
+    assert "record 2: sha256 'not a digest' is not 64 lowercase hex digits" in result.output
+    assert _stored_digests(engine) == before
+    assert current_revision(engine) == "0010"
