@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -112,6 +113,22 @@ def test_a_json_array_csv_and_parquet_read_alike():
             (f"{blob.locator}#row=1", "first"),
             (f"{blob.locator}#row=2", "second"),
         ], blob.name
+
+
+@pytest.mark.parametrize(
+    ("content", "where"),
+    [
+        # A quote never closed: the reader fails only at the end, five lines on.
+        (b'text\nfine\n"never closed\nand\nthe rest\n', "lines 3-5: unexpected end of data"),
+        (b'text\nfine\n"quoted" then more\nok\n', "line 3: ',' expected after '\"'"),
+        (b'text\n"a cell\nof two lines"\n"x" y\n', "line 4: ',' expected"),
+    ],
+)
+def test_a_malformed_csv_row_is_named_by_the_lines_it_starts_and_ends_on(
+    content: bytes, where: str
+):
+    with pytest.raises(InputError, match=f"c/t.csv: malformed CSV row at {re.escape(where)}"):
+        _read(MemoryBlob("c/t.csv", content))
 
 
 def test_a_named_text_field_is_read_and_a_missing_one_is_an_error():

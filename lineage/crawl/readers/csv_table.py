@@ -25,15 +25,30 @@ def _rows(blob: Blob) -> Iterator[NumberedRow]:
             # Strict: a quote never closed would otherwise swallow every row after it into
             # one field, silently.
             table = csv.DictReader(handle, strict=True)
-            try:
-                yield from enumerate(table, start=1)
-            except csv.Error as exc:
-                line = table.line_num
-                raise InputError(f"{blob.locator}: malformed CSV at line {line}: {exc}") from exc
+            yield from _numbered(table, blob.locator)
     except UnicodeDecodeError as exc:
         raise InputError(f"{blob.locator}: invalid UTF-8 ({exc.reason})") from exc
     except OSError as exc:
         raise InputError(f"{blob.locator}: cannot read: {exc.strerror}") from exc
+
+
+def _numbered(table: csv.DictReader, locator: str) -> Iterator[NumberedRow]:
+    """The table's rows, numbered; a malformed one named by the line it starts on, where an
+    unclosed quote opened (the reader only fails at the end of the file)."""
+    number, starts = 0, 1
+    try:
+        table.fieldnames  # noqa: B018 (reads the header, so that a row's first line is known)
+        while True:
+            starts = table.reader.line_num + 1
+            row = next(table, None)
+            if row is None:
+                return
+            number += 1
+            yield number, row
+    except csv.Error as exc:
+        ends = table.reader.line_num  # the DictReader's own count stops at the last good row
+        where = f"line {starts}" if starts >= ends else f"lines {starts}-{ends}"
+        raise InputError(f"{locator}: malformed CSV row at {where}: {exc}") from exc
 
 
 READER = Reader("csv", frozenset({".csv"}), read_csv)
