@@ -45,7 +45,6 @@ from lineage.fingerprint.text import sign_texts
 from lineage.ingest import DEFAULT_BATCH_SIZE
 from lineage.registry import ModelRegistration, register_model
 from lineage.store.bulk import insert_rows
-from lineage.store.digests import stored_digest
 from lineage.store.engine import connect, session_scope
 from lineage.store.records import store_index_keys
 from lineage.store.rows import ensure_dataset_version, ensure_license, ensure_source
@@ -55,7 +54,6 @@ BATCH = 20_000
 VOCABULARY = 30_000
 PROBE_INDEX = 1_234  # the stored document the text probe is an edit of (needs --records > it)
 LINEAGE = str(Path(sys.executable).with_name("lineage"))
-DIGESTS = ("sha256", "text_sha256")  # given in hex, kept in bytes
 
 
 def main() -> None:
@@ -196,10 +194,10 @@ def build(url: str, count: int, picture: Path) -> None:
         signed = sign_texts(docs, DEFAULT_TEXT_PARAMS, compiled=True)
         rows = [
             (
-                f"a{start + i:063x}",
+                (start + i).to_bytes(32, "big"),  # digests as the table keeps them
                 "text",
                 len(doc),
-                signed.text_sha256[i],
+                bytes.fromhex(signed.text_sha256[i]),
                 signed.values[i].astype("<u4").tobytes(),
             )
             for i, doc in enumerate(docs)
@@ -223,7 +221,7 @@ def build(url: str, count: int, picture: Path) -> None:
         if start == 0:
             hashes[0] = list(real_picture(picture))
         rows = [
-            (f"b{start + i:063x}", "image", 1000, phash, dhash)
+            (b"\xff" + (start + i).to_bytes(31, "big"), "image", 1000, phash, dhash)
             for i, (phash, dhash) in enumerate(hashes)
         ]
         keys = [list(image_keys(phash)) for phash, _ in hashes]
@@ -255,20 +253,12 @@ def store(
     columns = ("sha256", "kind", "size_bytes", *fingerprints)
     with session_scope(engine) as session:
         session.connection().exec_driver_sql("PRAGMA cache_size=-4000000")
-        stored = [
-            tuple(
-                stored_digest(value) if column in DIGESTS else value
-                for column, value in zip(columns, row, strict=True)
-            )
-            for row in rows
-        ]
-        insert_rows(session, Record, columns, stored)
+        insert_rows(session, Record, columns, rows)
+        hashes = [row[0].hex() for row in rows]  # as the models give them
         ids = dict(
-            session.execute(
-                select(Record.sha256, Record.id).where(Record.sha256.in_([row[0] for row in rows]))
-            ).all()
+            session.execute(select(Record.sha256, Record.id).where(Record.sha256.in_(hashes))).all()
         )
-        record_ids = [ids[row[0]] for row in rows]
+        record_ids = [ids[sha] for sha in hashes]
         store_index_keys(
             session,
             {
