@@ -8,8 +8,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from lineage.errors import InputError
 from lineage.licenses import (
     UNKNOWN_LICENSE,
@@ -135,7 +133,9 @@ def parse_card(text: str, path: Path, locator: str | None = None) -> Card | None
         return None
     if not front.strip():
         return Card(path=path, metadata={}, body=body)
-    # Imported here: huggingface_hub takes a sixth of a second to load, which only cards pay.
+    # Imported here: huggingface_hub takes a sixth of a second to load, and yaml 10 ms, which
+    # only cards pay.
+    import yaml
     from huggingface_hub import RepoCard
 
     try:
@@ -168,6 +168,8 @@ def _check_expansion(front: str, where: str) -> None:
     object is built."""
     if len(front) > MAX_FRONT_MATTER_CHARS:
         raise InputError(f"{where}: front matter longer than {MAX_FRONT_MATTER_CHARS} characters")
+    import yaml  # loaded with the card (see parse_card)
+
     anchored: dict[str, int] = {}
     open_nodes: list[tuple[str | None, int]] = [(None, 0)]
     for event in yaml.parse(front, Loader=yaml.SafeLoader):
