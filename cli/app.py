@@ -142,9 +142,13 @@ def print_json(data: Any) -> None:
 
 
 def console() -> Console:
+    """Where commands print for people. Without markup: what it prints holds names from the
+    corpus and the user (a member `x[/b].txt` would be a closing tag, and fail the command
+    after its work was done), so styles are given as `rich.text.Text` styles, never inline."""
     from rich.console import Console  # deferred: a lookup answering in JSON never needs it
 
-    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
+    width = None if sys.stdout.isatty() else 120
+    return Console(highlight=False, markup=False, soft_wrap=False, width=width)
 
 
 def count_of(number: int, noun: str) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from cli.acquisition import acquisition, acquisition_options
 from cli.app import (
@@ -69,7 +70,10 @@ def show(state: AppState, ref: str, as_json: bool) -> None:
         return
     out = console()
     out.print(
-        f"[bold]{details['dataset']}@{details['version']}[/bold] {details['description'] or ''}"
+        Text.assemble(
+            (f"{details['dataset']}@{details['version']}", "bold"),
+            f" {details['description'] or ''}",
+        )
     )
     out.print(f"  records {details['records']}, {details['size_bytes'] / 1e6:.2f} MB")
     out.print(f"  manifest {details['manifest_hash']}")
@@ -174,7 +178,8 @@ def licenses(state: AppState, ref: str, as_json: bool) -> None:
         print_json(audit.as_dict())
         return
     out = console()
-    out.print(f"[bold]{audit.dataset}@{audit.version}[/bold] declared {audit.declared or 'none'}")
+    version = (f"{audit.dataset}@{audit.version}", "bold")
+    out.print(Text.assemble(version, f" declared {audit.declared or 'none'}"))
     table = Table("", "licence", "origin", "where", "evidence", title="evidence")
     for item in [*audit.declarations, *audit.found]:
         table.add_row(item.role, item.spdx, item.origin, item.locator, _evidence_detail(item))
@@ -182,7 +187,7 @@ def licenses(state: AppState, ref: str, as_json: bool) -> None:
     for ancestor, licences in audit.ancestors.items():
         out.print(f"  derived from {ancestor}: {', '.join(licences) or 'no licence known'}")
     for conflict in audit.conflicts:
-        out.print(f"  [bold]{conflict.severity}[/bold]: {conflict.reason}")
+        out.print(Text.assemble("  ", (conflict.severity, "bold"), f": {conflict.reason}"))
     if not audit.conflicts:
         out.print("  no conflicts")
 

@@ -6,10 +6,9 @@ import sys
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from cli.acquisition import acquisition, acquisition_options
 from cli.app import (
@@ -22,6 +21,9 @@ from cli.app import (
 )
 from lineage.crawl import DEFAULT_LIMITS
 from lineage.ingest import IngestOptions, IngestSummary, ingest_paths
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 
 class ProgressBar:
@@ -143,6 +145,15 @@ def ingest(
         identify_languages=not no_languages,
     )
     if sys.stderr.isatty() and not as_json:
+        # Loaded for a terminal only, as the table is for problems only: 10 ms of start-up.
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
         columns = (
             TextColumn("{task.description}"),
             BarColumn(),
@@ -162,17 +173,24 @@ def ingest(
 
 
 def print_summary(summary: IngestSummary) -> None:
+    from rich.text import Text  # loaded with the console
+
     out = console()
     if summary.frozen_by:
         out.print(
-            f"[bold]{summary.dataset}@{summary.version}[/bold]: unchanged, nothing to record "
-            f"(frozen: {', '.join(summary.frozen_by)} trained on it); "
-            f"{summary.records_seen} records checked, manifest {summary.manifest_hash}"
+            Text.assemble(
+                (f"{summary.dataset}@{summary.version}", "bold"),
+                f": unchanged, nothing to record (frozen: {', '.join(summary.frozen_by)} "
+                f"trained on it); {summary.records_seen} records checked, "
+                f"manifest {summary.manifest_hash}",
+            )
         )
         return
     out.print(
-        f"[bold]{summary.dataset}@{summary.version}[/bold]: {summary.status} "
-        f"in {summary.elapsed_seconds:.1f}s (run {summary.run_id})"
+        Text.assemble(
+            (f"{summary.dataset}@{summary.version}", "bold"),
+            f": {summary.status} in {summary.elapsed_seconds:.1f}s (run {summary.run_id})",
+        )
     )
     out.print(
         f"  files {summary.files_seen} ({summary.files_failed} failed), "
@@ -196,6 +214,8 @@ def print_summary(summary: IngestSummary) -> None:
             f"{summary.describe_skipped()}; e.g. {summary.skipped[0].path}"
         )
     if summary.problems:
+        from rich.table import Table
+
         table = Table("locator", "problem", title=f"{summary.problem_count} problem(s) recorded")
         for problem in summary.problems:
             table.add_row(problem.locator, problem.reason)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from cli.app import AppState, console, json_option, pass_state, print_json
 from lineage.crawl import read_card
@@ -26,12 +27,19 @@ def models(state: AppState, as_json: bool) -> None:
     table = Table("model", "licence", "base models", "datasets (own runs)")
     for entry in listings:
         table.add_row(
-            entry.name + ("" if entry.training_data_recorded else " [yellow](no data)[/yellow]"),
+            _name(entry.name, entry.training_data_recorded),
             entry.license or "-",
             "\n".join(entry.base_models) or "-",
             "\n".join(entry.datasets) or "-",
         )
     console().print(table)
+
+
+def _name(name: str, training_data_recorded: bool) -> Text:
+    shown = Text(name)
+    if not training_data_recorded:
+        shown.append(" (no data)", style="yellow")
+    return shown
 
 
 @click.group("model")

@@ -7,6 +7,7 @@ from collections import Counter
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from cli.app import EXIT_BLOCKED, AppState, console, count_of, json_option, pass_state, print_json
 from lineage.query import (
@@ -46,8 +47,8 @@ def trained(state: AppState, model: str, use: str | None, as_json: bool) -> None
 
 def _print_verdict(verdict: UseVerdict) -> None:
     out = console()
-    state = "allowed" if verdict.allowed else "[red]blocked[/red]"
-    out.print(f"{verdict.use} use of {verdict.model}: {state}")
+    state = ("allowed", "") if verdict.allowed else ("blocked", "red")
+    out.print(Text.assemble(f"{verdict.use} use of {verdict.model}: ", state))
     for label, findings in (("blocks", verdict.blocking), ("constrains", verdict.constraining)):
         for finding in findings:
             under = f" under {finding.license}" if finding.license else ""
@@ -58,25 +59,34 @@ def _print_verdict(verdict: UseVerdict) -> None:
         out.print(f"  inherits {obligation}: {', '.join(licences)}")
 
 
+def _warning(message: str) -> Text:
+    return Text.assemble("  ", ("warning", "yellow"), f": {message}")
+
+
 def _print_report(report: TrainingDataReport) -> None:
     out = console()
     out.print(
-        f"[bold]{report.model}[/bold] was trained on {len(report.datasets)} dataset version(s), "
-        f"{report.distinct_records} distinct records"
+        Text.assemble(
+            (report.model, "bold"),
+            f" was trained on {len(report.datasets)} dataset version(s), "
+            f"{report.distinct_records} distinct records",
+        )
     )
     for entry in report.models[1:]:
         out.print(f"  lineage: {entry.name} ({describe_path(entry.path)})")
     for name in report.models_without_data:
-        out.print(f"  [yellow]warning[/yellow]: no training data is recorded for model {name}")
+        out.print(_warning(f"no training data is recorded for model {name}"))
     for use in (use for use in report.datasets if use.excluded_splits):
         left_out = sorted(use.excluded_splits.items())
         splits = ", ".join(f"{split} ({count} records)" for split, count in left_out)
         out.print(f"  {use.ref}: not trained on split(s) {splits}")
     for removed in report.removed:
         out.print(
-            f"  [yellow]warning[/yellow]: {', '.join(removed.trained_models)} trained on "
-            f"{removed.dataset}@{removed.version} ({removed.records} records, manifest "
-            f"{removed.manifest_hash}), deleted since"
+            _warning(
+                f"{', '.join(removed.trained_models)} trained on "
+                f"{removed.dataset}@{removed.version} ({removed.records} records, manifest "
+                f"{removed.manifest_hash}), deleted since"
+            )
         )
     table = Table("dataset", "included", "records", "licences", "sources", "flags")
     for use in report.datasets:

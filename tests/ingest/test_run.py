@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import tarfile
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -332,3 +334,22 @@ def test_two_runs_filling_one_new_version_at_once_both_succeed(tmp_path: Path, m
     assert summary.records_added == 0 and _count(db_url, Record) == 3
     with session_scope(connect(db_url)) as session:
         assert band_index.entry_count(session) == 3 * DEFAULT_TEXT_PARAMS.bands
+
+
+def test_names_from_the_corpus_are_printed_as_they_are(tmp_path: Path, run_cli):
+    """Rich would read `[/b]` in a member's name as a closing tag, and `[a, b]` (a CSV's
+    columns, in its problem) as one, failing or eating them."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    with tarfile.open(corpus / "a.tar", "w") as archive:
+        for name, data in (("x[/b].txt", b"\0not text"), ("[bold]y.txt", b"fine words")):
+            member = tarfile.TarInfo(name)
+            member.size = len(data)
+            archive.addfile(member, io.BytesIO(data))
+    (corpus / "t.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+
+    result = run_cli("ingest", corpus, "--dataset", "odd")
+
+    assert result.exit_code == 2, result.output
+    assert "corpus/a.tar!/x[/b].txt" in result.output
+    assert "name one of [a, b] with --text-field" in result.output
