@@ -101,9 +101,7 @@ def _cut_anew(run: int) -> None:
     prefixes = np.concatenate(key_prefixes)
     buckets = prefixes >> np.uint64(KEY_BITS - MIN_BUCKET_BITS)
     kept = (prefixes & np.uint64((1 << (KEY_BITS - MIN_BUCKET_BITS)) - 1)).astype("<u4")
-    ids = np.concatenate(record_ids)
-    narrow = ids.max() <= np.iinfo(np.uint32).max and connection.dialect.name == "sqlite"
-    _insert_buckets(run, buckets, kept, ids.astype("<u4" if narrow else "<i8"))
+    _insert_buckets(run, buckets, kept, np.concatenate(record_ids))
     connection.execute(segments.update().where(segments.c.id == run).values(bits=MIN_BUCKET_BITS))
 
 
@@ -159,12 +157,14 @@ def _write_former_run(keys: np.ndarray, record_ids: np.ndarray) -> None:
     ).scalar_one()
     unsigned = keys.view(np.uint64)
     buckets = unsigned >> np.uint64(64 - bits) if bits else np.zeros(entries, np.uint64)
-    narrow = connection.dialect.name == "sqlite" and record_ids.max() <= np.iinfo(np.uint32).max
-    _insert_buckets(run, buckets, keys.astype("<i8"), record_ids.astype("<u4" if narrow else "<i8"))
+    _insert_buckets(run, buckets, keys.astype("<i8"), record_ids)
 
 
 def _insert_buckets(run: int, buckets: np.ndarray, keys: np.ndarray, ids: np.ndarray) -> None:
-    """Rows of a run, one per bucket, of these keys (as stored) and record ids."""
+    """Rows of a run, one per bucket, of these keys (as stored) and record ids: in 32 bits
+    on SQLite where all of them fit, as revision 0010 began."""
+    narrow = op.get_bind().dialect.name == "sqlite" and ids.max() <= np.iinfo(np.uint32).max
+    ids = ids.astype("<u4" if narrow else "<i8")
     order = np.argsort(buckets, kind="stable")
     buckets, keys, ids = buckets[order], keys[order], ids[order]
     starts = np.flatnonzero(np.diff(buckets.astype(np.int64), prepend=-1)).tolist()
