@@ -23,4 +23,4 @@ def hex_digest(stored: bytes | memoryview) -> str:
 
 
 def hex_digest_or_none(stored: bytes | memoryview | None) -> str | None:
-    return None if stored is None else bytes(stored).hex()
+    return None if stored is None else hex_digest(stored)
