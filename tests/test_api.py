@@ -1,5 +1,6 @@
 """The public API: every name of the package and of its stages resolves, none is loaded
-before use, and a lookup loads neither SQLAlchemy nor the other questions."""
+before use, a lookup loads neither SQLAlchemy nor the other questions, and only images load
+Pillow."""
 
 from __future__ import annotations
 
@@ -54,3 +55,19 @@ def test_importing_the_lookup_loads_no_sqlalchemy_nor_other_questions():
 
     assert "'sqlalchemy" not in loaded
     assert "'lineage.query.training_data'" not in loaded and "'lineage.store.engine'" not in loaded
+
+
+def test_ingesting_texts_loads_no_image_library_and_images_do(tmp_path):
+    ingest = (
+        "from pathlib import Path\nfrom lineage.store import connect\n"
+        "from lineage.ingest import IngestOptions, ingest_paths\n"
+        f"engine = connect('sqlite:///{tmp_path / 'lineage.db'}')\n"
+        "ingest_paths(engine, [Path('sample_data/{}')], IngestOptions(dataset='{}'))"
+    )
+
+    texts = _modules_loaded_by(ingest.format("field-notes", "notes"))
+    images = _modules_loaded_by(ingest.format("images", "pictures"))
+
+    assert "'lineage.store.records'" in texts and "'PIL" not in texts
+    assert "'imagehash'" not in texts
+    assert "'PIL.Image'" in images and "'imagehash'" in images

@@ -4,8 +4,8 @@ named agent: `GPTBot: noai`), and TDMRep's `tdm-reservation` and `tdm-policy` (W
 Reservation Protocol), as a header or a `<meta>`.
 
 A reservation (`noai`, `tdm-reservation: 1`) is folded into the page's training use as
-`notAllowed`, as image metadata's are (`lineage.crawl.rights`), so that the verdicts and the
-disclosures count it; every signal is kept with where it was read.
+`notAllowed`, as image metadata's are (`lineage.crawl.image_rights`), so that the verdicts
+and the disclosures count it; every signal is kept with where it was read.
 """
 
 from __future__ import annotations

@@ -19,12 +19,14 @@ import lazy_loader
 
 if TYPE_CHECKING:
     from lineage.fingerprint.image import (
+        ImageFingerprint as ImageFingerprint,
+        fingerprint_image as fingerprint_image,
+    )
+    from lineage.fingerprint.image_index import (
         DHASH_MAX_DISTANCE as DHASH_MAX_DISTANCE,
         HASH_BITS as HASH_BITS,
         IMAGE_SUFFIXES as IMAGE_SUFFIXES,
         PHASH_MAX_DISTANCE as PHASH_MAX_DISTANCE,
-        ImageFingerprint as ImageFingerprint,
-        fingerprint_image as fingerprint_image,
         hamming_distance as hamming_distance,
         image_keys as image_keys,
         image_probe_keys as image_probe_keys,
@@ -52,13 +54,12 @@ if TYPE_CHECKING:
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submod_attrs={
-        "image": [
+        "image": ["ImageFingerprint", "fingerprint_image"],
+        "image_index": [
             "DHASH_MAX_DISTANCE",
             "HASH_BITS",
             "IMAGE_SUFFIXES",
             "PHASH_MAX_DISTANCE",
-            "ImageFingerprint",
-            "fingerprint_image",
             "hamming_distance",
             "image_keys",
             "image_probe_keys",

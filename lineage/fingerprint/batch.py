@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, cast
 
 from lineage.errors import InputError
-from lineage.fingerprint.image import fingerprint_image, image_keys
+from lineage.fingerprint.image_index import image_keys
 from lineage.fingerprint.text import TextFingerprintParams, empty_rows, sign_texts
 from lineage.vocabulary import RecordKind
 
@@ -68,6 +68,8 @@ def _image_rows(encoded: list[bytes], threads: int) -> list[FingerprintResult]:
 
 
 def _image_row(data: bytes) -> FingerprintResult:
+    from lineage.fingerprint.image import fingerprint_image  # Pillow, for images only
+
     try:
         image = fingerprint_image(data)
     except InputError as exc:

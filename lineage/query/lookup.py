@@ -17,12 +17,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from lineage.errors import IncompatibleFingerprintError, InputError
-from lineage.fingerprint.image import (
+from lineage.fingerprint.image_index import (
     DHASH_MAX_DISTANCE,
     HASH_BITS,
     IMAGE_SUFFIXES,
     PHASH_MAX_DISTANCE,
-    fingerprint_image,
     image_probe_keys,
 )
 from lineage.fingerprint.text import (
@@ -140,6 +139,8 @@ def _check_stored_params(
 
 def lookup_image(database: Session | DriverConnection, data: bytes) -> list[Match]:
     """Stored images with the same bytes, or within the pHash and dHash distance thresholds."""
+    from lineage.fingerprint.image import fingerprint_image  # Pillow, for images only
+
     driver = driver_of(database)
     sha = hashlib.sha256(data).hexdigest()
     probe = fingerprint_image(data)

@@ -15,7 +15,8 @@ from lineage.fingerprint import (
     fingerprint_image,
     hamming_distance,
 )
-from lineage.fingerprint.image import PHASH_MAX_DISTANCE, hash_to_int, image_keys, image_probe_keys
+from lineage.fingerprint.image import hash_to_int
+from lineage.fingerprint.image_index import PHASH_MAX_DISTANCE, image_keys, image_probe_keys
 from tests.conftest import make_image
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from lineage.crawl.items import Blob, ContentItem, Reader, ReadOptions, ReadResult
-from lineage.crawl.rights import read_embedded_rights
-from lineage.fingerprint import IMAGE_SUFFIXES
+from lineage.fingerprint.image_index import IMAGE_SUFFIXES
 from lineage.vocabulary import LicenseOrigin, RecordKind
 
 
 def read_image(blob: Blob, _options: ReadOptions) -> ReadResult:
     """The image as it is: decoding it is fingerprinting's work, which reports a bad one."""
+    from lineage.crawl.image_rights import read_embedded_rights  # Pillow, for images only
+
     data = blob.read()
     rights = read_embedded_rights(data)
     yield ContentItem(

@@ -32,7 +32,6 @@ from lineage.crawl.items import (
 )
 from lineage.crawl.readers.html import HTML_TYPES, page_item
 from lineage.crawl.readers.rows import NUL_IN_TEXT
-from lineage.crawl.rights import read_embedded_rights
 from lineage.crawl.site_policy import MAX_POLICY_BYTES
 from lineage.crawl.streams import read_whole
 from lineage.crawl.web_rights import page_rights
@@ -123,6 +122,8 @@ def _item(
             return replace(page, payload_sha256=hashlib.sha256(payload).hexdigest())
         return page
     if media in IMAGE_TYPES:
+        from lineage.crawl.image_rights import read_embedded_rights  # Pillow, for images only
+
         rights = page_rights(headers, None, images=True, carried=read_embedded_rights(payload))
         return ContentItem(
             locator,

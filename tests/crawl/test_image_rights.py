@@ -11,7 +11,7 @@ from PIL import Image, PngImagePlugin
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from lineage.crawl.rights import read_embedded_rights
+from lineage.crawl.image_rights import read_embedded_rights
 from lineage.store.schema import Occurrence, Record
 from tests.conftest import make_document, write_jsonl
 from tests.crawl.rights_fixtures import c2pa_signed, jpeg, xmp_packet
