@@ -28,7 +28,7 @@ from lineage.ingest.site_rights import judge_site_rights
 from lineage.ingest.vanished import remove_vanished
 from lineage.ingest.writer import BatchWriter
 from lineage.registry import link_source_datasets, record_acquisition
-from lineage.store import ensure_dataset_version, ensure_license, session_scope
+from lineage.store import ensure_dataset_version, ensure_license, session_scope, write_scope
 from lineage.store.events import append_event, occurrence_digest
 from lineage.store.evidence import replace_evidence
 from lineage.store.occurrences import has_occurrences, refresh_manifest
@@ -212,10 +212,13 @@ def _note_file_times(version: DatasetVersion, newest: float | None) -> None:
 
 
 def _finish_run(engine: Engine, summary: IngestSummary, status: RunStatus) -> None:
+    """The run's row, and its version's manifest, recomputed from what the version holds now,
+    with the version locked: another run into it that finishes meanwhile waits, then
+    recomputes with this one's content too, so the last to finish leaves the whole."""
     summary.status = status
-    with session_scope(engine) as session:
+    with write_scope(engine) as session:
         run = session.get_one(IngestRun, summary.run_id)
-        version = session.get_one(DatasetVersion, run.dataset_version_id)
+        version = session.get_one(DatasetVersion, run.dataset_version_id, with_for_update=True)
         refresh_manifest(session, version)
         summary.manifest_hash = version.manifest_hash or ""
         digest, occurrences = occurrence_digest(session, version.id)

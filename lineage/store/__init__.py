@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         database_folder as database_folder,
         database_url as database_url,
         session_scope as session_scope,
+        write_scope as write_scope,
     )
     from lineage.store.rows import (
         ensure_dataset_version as ensure_dataset_version,
@@ -50,6 +51,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "database_folder",
             "database_url",
             "session_scope",
+            "write_scope",
         ],
         "rows": [
             "ensure_dataset_version",

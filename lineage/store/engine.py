@@ -203,6 +203,20 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         session.close()
 
 
+@contextmanager
+def write_scope(engine: Engine) -> Iterator[Session]:
+    """A session whose reads belong to its writing transaction, for writes computed from what
+    it reads while other processes write too. SQLite's driver begins a transaction only at
+    the first write, so what a session read before it may have changed by its commit; here
+    the transaction begins at once, with SQLite's write lock (waited for up to the busy
+    timeout). PostgreSQL's begins at the first statement; lock the rows read that another
+    transaction may change (`with_for_update`)."""
+    with session_scope(engine) as session:
+        if engine.dialect.name == "sqlite":
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        yield session
+
+
 @dataclass(frozen=True)
 class DuckDBAttachment:
     """How DuckDB attaches the lineage database: through which of its extensions, the target

@@ -174,15 +174,20 @@ def test_an_ingest_killed_while_writing_a_commit_loses_nothing(
 
 
 @pytest.mark.parametrize("ingests", [2, 4])
+@pytest.mark.parametrize("into", ["their own datasets", "one dataset version"])
 def test_ingests_at_once_into_one_database_lose_and_duplicate_nothing(
-    new_database: Callable[[], str], tmp_path: Path, ingests: int
+    new_database: Callable[[], str], tmp_path: Path, ingests: int, into: str
 ):
     # Overlapping corpora: each shares half its documents with the next.
     corpora = [_corpus(tmp_path / f"c{index}", 300, first=150 * index) for index in range(ingests)]
+    datasets = [f"d{index}" if into == "their own datasets" else "d" for index in range(ingests)]
     together, apart = new_database(), f"sqlite:///{tmp_path / 'apart.db'}"
-    for index, folder in enumerate(corpora):
-        _finished(_ingest(apart, folder, f"d{index}"))
+    for folder, dataset in zip(corpora, datasets, strict=True):
+        _finished(_ingest(apart, folder, dataset))
     with ThreadPoolExecutor(ingests) as pool:
-        processes = [_ingest(together, folder, f"d{i}") for i, folder in enumerate(corpora)]
+        processes = list(map(_ingest, itertools.repeat(together), corpora, datasets))
         list(pool.map(_finished, processes))
+    # One version holds every corpus, its manifest recomputed by the last run to finish.
     assert database_state(together) == database_state(apart)
+    verified = subprocess.run([*LINEAGE, "--db", together, "verify"], capture_output=True)
+    assert verified.returncode == 0, verified.stdout.decode()
