@@ -151,6 +151,12 @@ def console() -> Console:
     return Console(highlight=False, markup=False, soft_wrap=False, width=width)
 
 
+def version_heading(dataset: str, version: str) -> tuple[str, str]:
+    """`dataset@version` in bold, a part of `Text.assemble`, as the lines about a version
+    begin."""
+    return f"{dataset}@{version}", "bold"
+
+
 def count_of(number: int, noun: str) -> str:
     """ "1 record", "2 records"."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -17,6 +17,7 @@ from cli.app import (
     json_option,
     pass_state,
     print_json,
+    version_heading,
 )
 from lineage.export.croissant import write_croissant
 from lineage.licenses import Evidence
@@ -71,7 +72,7 @@ def show(state: AppState, ref: str, as_json: bool) -> None:
     out = console()
     out.print(
         Text.assemble(
-            (f"{details['dataset']}@{details['version']}", "bold"),
+            version_heading(details["dataset"], details["version"]),
             f" {details['description'] or ''}",
         )
     )
@@ -178,8 +179,8 @@ def licenses(state: AppState, ref: str, as_json: bool) -> None:
         print_json(audit.as_dict())
         return
     out = console()
-    version = (f"{audit.dataset}@{audit.version}", "bold")
-    out.print(Text.assemble(version, f" declared {audit.declared or 'none'}"))
+    heading = version_heading(audit.dataset, audit.version)
+    out.print(Text.assemble(heading, f" declared {audit.declared or 'none'}"))
     table = Table("", "licence", "origin", "where", "evidence", title="evidence")
     for item in [*audit.declarations, *audit.found]:
         table.add_row(item.role, item.spdx, item.origin, item.locator, _evidence_detail(item))

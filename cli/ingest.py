@@ -18,6 +18,7 @@ from cli.app import (
     json_option,
     pass_state,
     print_json,
+    version_heading,
 )
 from lineage.crawl import DEFAULT_LIMITS
 from lineage.ingest import IngestOptions, IngestSummary, ingest_paths
@@ -179,7 +180,7 @@ def print_summary(summary: IngestSummary) -> None:
     if summary.frozen_by:
         out.print(
             Text.assemble(
-                (f"{summary.dataset}@{summary.version}", "bold"),
+                version_heading(summary.dataset, summary.version),
                 f": unchanged, nothing to record (frozen: {', '.join(summary.frozen_by)} "
                 f"trained on it); {summary.records_seen} records checked, "
                 f"manifest {summary.manifest_hash}",
@@ -188,7 +189,7 @@ def print_summary(summary: IngestSummary) -> None:
         return
     out.print(
         Text.assemble(
-            (f"{summary.dataset}@{summary.version}", "bold"),
+            version_heading(summary.dataset, summary.version),
             f": {summary.status} in {summary.elapsed_seconds:.1f}s (run {summary.run_id})",
         )
     )
