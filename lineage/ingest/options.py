@@ -126,6 +126,18 @@ class IngestSummary:
         if len(self.skipped) < MAX_SKIPPED_IN_SUMMARY:
             self.skipped.append(skipped)
 
+    def add_stored(self, stored: IngestSummary) -> None:
+        """Count in what a store that kept a summary of its own (on another thread) added,
+        and the problems it met."""
+        self.files_failed += stored.files_failed
+        self.records_added += stored.records_added
+        self.occurrences_added += stored.occurrences_added
+        self.occurrences_updated += stored.occurrences_updated
+        self.problem_count += stored.problem_count
+        self.licenses.update(stored.licenses)
+        room = max(0, MAX_PROBLEMS_IN_SUMMARY - len(self.problems))
+        self.problems.extend(stored.problems[:room])
+
     def describe_skipped(self) -> str:
         """What was passed over, by reason: "2 unsupported file type .py, 1 symbolic link"."""
         return ", ".join(

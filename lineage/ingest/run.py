@@ -25,8 +25,8 @@ from lineage.ingest.frozen import verify_unchanged
 from lineage.ingest.options import IngestOptions, IngestProgress, IngestSummary
 from lineage.ingest.pipeline import IngestPipeline, worker_pool
 from lineage.ingest.site_rights import judge_site_rights
+from lineage.ingest.store_thread import batch_store
 from lineage.ingest.vanished import remove_vanished
-from lineage.ingest.writer import BatchWriter
 from lineage.registry import link_source_datasets, record_acquisition
 from lineage.store import ensure_dataset_version, ensure_license, session_scope, write_scope
 from lineage.store.events import append_event, occurrence_digest
@@ -74,11 +74,11 @@ def ingest_paths(
             had_occurrences = has_occurrences(session, version.id)
         if progress is not None:
             progress.start(*listing.count())
-        writer = BatchWriter(engine, run.id, version.id, summary, had_occurrences)
-        pipeline = IngestPipeline(engine, options, summary, writer, executor)
         try:
-            pipeline.report_card_problems(listing.roots)
-            pipeline.ingest(listing.files(), progress)
+            with batch_store(engine, run.id, version.id, summary, had_occurrences) as writer:
+                pipeline = IngestPipeline(engine, options, summary, writer, executor)
+                pipeline.report_card_problems(listing.roots)
+                pipeline.ingest(listing.files(), progress)
             for skipped in listing.skipped:
                 summary.skip(skipped)
             found_nothing = summary.records_seen == 0 and summary.problem_count == 0
