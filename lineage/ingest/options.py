@@ -126,6 +126,12 @@ class IngestSummary:
         if len(self.skipped) < MAX_SKIPPED_IN_SUMMARY:
             self.skipped.append(skipped)
 
+    def note(self, problem: ProblemReport) -> None:
+        """Count a problem, and list the first ones."""
+        self.problem_count += 1
+        if len(self.problems) < MAX_PROBLEMS_IN_SUMMARY:
+            self.problems.append(problem)
+
     def add_stored(self, stored: IngestSummary) -> None:
         """Count in what a store that kept a summary of its own (on another thread) added,
         and the problems it met."""

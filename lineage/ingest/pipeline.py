@@ -1,5 +1,6 @@
 """The ingest pipeline: read items into batches, fingerprint each batch on the workers while
-this thread reads on and stores the batches before it, in order.
+this thread reads on and hands the batches before it to the store, in order (which stores
+them in line, or on a thread of its own for a database server: `store_thread`).
 
 A batch closes at `batch_size` items or `BATCH_BYTES` of content. Its content not yet stored
 is sent to the workers (threads of this process, or worker processes); `PIPELINE_DEPTH`
@@ -45,7 +46,7 @@ from lineage.store.records import stored_by_hash
 from lineage.store.rows import ensure_sources, record_source_signals
 from lineage.vocabulary import RecordKind
 
-# Batches whose fingerprints the workers compute while this thread stores the one before.
+# Batches whose fingerprints the workers compute while the one before is stored.
 PIPELINE_DEPTH = 2
 # A batch also closes at this much content, so that long documents and pictures still make
 # batches small enough for reading, fingerprinting and storing to overlap, and memory stays

@@ -218,7 +218,11 @@ def _finish_run(engine: Engine, summary: IngestSummary, status: RunStatus) -> No
     summary.status = status
     with write_scope(engine) as session:
         run = session.get_one(IngestRun, summary.run_id)
-        version = session.get_one(DatasetVersion, run.dataset_version_id, with_for_update=True)
+        # FOR NO KEY UPDATE: finishes wait for each other, not the other runs' batches,
+        # whose occurrences only take a key-share lock on the version row.
+        version = session.get_one(
+            DatasetVersion, run.dataset_version_id, with_for_update={"key_share": True}
+        )
         refresh_manifest(session, version)
         summary.manifest_hash = version.manifest_hash or ""
         digest, occurrences = occurrence_digest(session, version.id)

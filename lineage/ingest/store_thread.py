@@ -31,9 +31,9 @@ from lineage.ingest.writer import Batch, BatchStore, BatchWriter
 class StoreThread:
     """A `BatchStore` that hands each batch to `writer` on a thread of its own."""
 
-    def __init__(self, writer: BatchWriter, summary: IngestSummary) -> None:
+    def __init__(self, writer: BatchWriter, run_summary: IngestSummary) -> None:
         self.writer = writer
-        self.summary = summary
+        self.run_summary = run_summary
         self.version_had_occurrences = writer.version_had_occurrences
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="lineage-store")
         self._storing: Future[None] | None = None
@@ -48,15 +48,19 @@ class StoreThread:
         self._after_the_last(self.writer.store_crawl_facts, facts)
 
     def close(self) -> None:
-        """Wait for the last batch, and count in what the thread stored."""
-        self._wait()
-        self._thread.shutdown()
-        self.summary.add_stored(self.writer.summary)
+        """Wait for the last batch (raising what storing it raised), and count in what the
+        thread stored, which the run's row records even when it failed."""
+        try:
+            self._wait()
+        finally:
+            self.stop()
 
     def stop(self) -> None:
-        """Store nothing more: a thread cannot be stopped, so the batch being stored is
-        finished (or fails) first."""
-        self._thread.shutdown(cancel_futures=True)
+        """Store nothing more, and count in what was stored. A thread cannot be stopped, so
+        the batch being stored is finished (or fails) first."""
+        self._thread.shutdown()
+        self._storing = None
+        self.run_summary.add_stored(self.writer.summary)
 
     def _after_the_last(self, store: Callable[..., None], *arguments: Any) -> None:
         self._wait()

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from lineage.crawl import ContentItem, CrawlFact
 from lineage.fingerprint.batch import FingerprintResult
-from lineage.ingest.options import MAX_PROBLEMS_IN_SUMMARY, IngestSummary, ProblemReport
+from lineage.ingest.options import IngestSummary, ProblemReport
 from lineage.store import session_scope
 from lineage.store.crawl_facts import store_crawl_facts
 from lineage.store.occurrences import (
@@ -118,31 +118,33 @@ class BatchWriter:
     def store(
         self, batch: Batch, results: list[FingerprintResult], license_names: dict[int, str]
     ) -> None:
-        """One transaction: the batch's records, occurrences and problems."""
+        """One transaction: the batch's records, occurrences and problems. What it added is
+        counted in the run's summary once it is committed: a batch rolled back added none."""
+        counted = IngestSummary(self.run_id, self.summary.dataset, self.summary.version)
         with session_scope(self.engine) as session:
-            record_ids = self._store_records(session, batch, results)
+            record_ids = self._store_records(session, batch, results, counted)
             stored = [entry for entry in batch.pending if entry.sha256 in record_ids]
-            self._store_occurrences(session, stored, record_ids)
-            problems = batch.problems + self._unstored(batch, record_ids)
+            self._store_occurrences(session, stored, record_ids, counted)
+            problems = batch.problems + self._unstored(batch, record_ids, counted)
             for problem in problems:
-                self.note(problem)
+                counted.note(problem)
             session.add_all(
                 IngestError(ingest_run_id=self.run_id, **vars(problem)) for problem in problems
             )
-            self.summary.licenses.update(license_names[entry.license_id] for entry in stored)
+            counted.licenses.update(license_names[entry.license_id] for entry in stored)
+        self.summary.add_stored(counted)
 
     def store_crawl_facts(self, facts: list[CrawlFact]) -> None:
         """What web archives said of sites and crawlers, in a transaction of its own."""
         with session_scope(self.engine) as session:
             store_crawl_facts(session, self.version_id, facts)
 
-    def note(self, problem: ProblemReport) -> None:
-        self.summary.problem_count += 1
-        if len(self.summary.problems) < MAX_PROBLEMS_IN_SUMMARY:
-            self.summary.problems.append(problem)
-
     def _store_records(
-        self, session: Session, batch: Batch, results: list[FingerprintResult]
+        self,
+        session: Session,
+        batch: Batch,
+        results: list[FingerprintResult],
+        counted: IngestSummary,
     ) -> dict[str, int]:
         """Ids of the batch's records by hash, inserting the new ones with their fingerprints."""
         known = dict(batch.stored_ids)
@@ -155,14 +157,16 @@ class BatchWriter:
             if entry.sha256 not in known and entry.sha256 not in fresh:
                 fresh[entry.sha256] = _record_row(entry, row)
         inserted = insert_records(session, fresh)
-        self.summary.records_added += len(inserted)
+        counted.records_added += len(inserted)
         stored_since = {entry.sha256 for entry in batch.pending} - known.keys() - inserted.keys()
         known.update(ids_by_hash(session, list(stored_since)))
         fill_missing_rights(session, _carried_rights(batch.pending, known))
         known.update(inserted)
         return known
 
-    def _unstored(self, batch: Batch, record_ids: dict[str, int]) -> list[ProblemReport]:
+    def _unstored(
+        self, batch: Batch, record_ids: dict[str, int], counted: IngestSummary
+    ) -> list[ProblemReport]:
         """Every entry whose content could not be fingerprinted as its kind is a problem of its
         own, the copies of such content included: none is dropped, or kept, unsaid."""
         problems = []
@@ -170,13 +174,17 @@ class BatchWriter:
             failure = self.unfingerprintable.get(entry.key)
             if failure is None and entry.sha256 in record_ids:
                 continue
-            self.summary.files_failed += 1
+            counted.files_failed += 1
             reason = failure or "content was not stored"
             problems.append(ProblemReport(entry.item.locator, "FingerprintError", reason))
         return problems
 
     def _store_occurrences(
-        self, session: Session, stored: list[Pending], record_ids: dict[str, int]
+        self,
+        session: Session,
+        stored: list[Pending],
+        record_ids: dict[str, int],
+        counted: IngestSummary,
     ) -> None:
         existing = {}
         if self.version_had_occurrences:  # else every locator of this run is new to it
@@ -193,9 +201,9 @@ class BatchWriter:
                 new_rows.append(tuple(row[column] for column in OCCURRENCE_COLUMNS))
             elif any(_stored(getattr(current, key)) != value for key, value in wanted.items()):
                 update_occurrence(session, current.id, wanted)
-                self.summary.occurrences_updated += 1
+                counted.occurrences_updated += 1
         upsert_occurrences(session, new_rows)
-        self.summary.occurrences_added += len(new_rows)
+        counted.occurrences_added += len(new_rows)
 
 
 def _stored(value: Any) -> Any:
